@@ -1,0 +1,77 @@
+//! `cargo xtask setup`: installs what a fresh machine lacks, and only that (idempotent, quiet when done).
+
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::Command;
+
+const TARGETS: &[&str] = &["wasm32-unknown-unknown", "x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"];
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn run(root: &Path) -> Result<()> {
+    rust_targets()?;
+    npm_packages(root)?;
+    chromium()?;
+    Ok(())
+}
+
+fn rust_targets() -> Result<()> {
+    let out = Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
+    let installed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let missing: Vec<&str> = TARGETS.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
+    if !missing.is_empty() {
+        eprintln!("setup: adding rust targets {}", missing.join(", "));
+        sh(Command::new("rustup").args(["target", "add"]).args(&missing))?;
+    }
+    Ok(())
+}
+
+/// `npm ci` when node_modules is missing or older than the lock file.
+fn npm_packages(root: &Path) -> Result<()> {
+    let webapp = root.join("webapp");
+    let lock = webapp.join("package-lock.json");
+    let stamp = webapp.join("node_modules/.package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&stamp)) {
+        (Ok(l), Ok(s)) => s.modified()? >= l.modified()?,
+        _ => false,
+    };
+    if !fresh {
+        eprintln!("setup: npm ci in webapp/");
+        sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&webapp))?;
+    }
+    Ok(())
+}
+
+/// Debian's Chromium drives the browser tests (browser downloads are blocked here).
+fn chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() {
+        return Ok(());
+    }
+    eprintln!("setup: installing chromium from the OS packages");
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        sh(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "--no-install-recommends", "chromium"])?;
+    if !Path::new(CHROMIUM).exists() {
+        bail!("chromium was installed but {CHROMIUM} does not exist");
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+}
+
+pub fn sh(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("running {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}

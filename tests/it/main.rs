@@ -1,0 +1,5 @@
+//! The integration-test binary: each module drives real artifacts (process, bundle, proto files).
+
+mod bundle;
+mod plugin_process;
+mod proto_drift;

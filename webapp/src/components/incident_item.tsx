@@ -1,0 +1,34 @@
+// One incident row in the RHS list: name, status, privacy, task progress and start date.
+import React from 'react';
+import {useIntl} from 'react-intl';
+import LockOutlineIcon from '@mattermost/compass-icons/components/lock-outline';
+import {messages} from '../i18n';
+import type {Incident} from '../types';
+import {styles} from './styles';
+
+export function IncidentItem({incident}: {incident: Incident}) {
+    const intl = useIntl();
+    const active = incident.status === 'active';
+    return (
+        <li style={styles.item} data-testid='incident-item'>
+            <div style={styles.itemTitle}>
+                <span>{incident.name}</span>
+                <span style={{...styles.badge, ...(active ? styles.active : styles.ended)}}>
+                    {intl.formatMessage(active ? messages.statusActive : messages.statusEnded)}
+                </span>
+                {incident.is_private && (
+                    <span title={intl.formatMessage(messages.privateBadge)}>
+                        <LockOutlineIcon size={14} aria-label={intl.formatMessage(messages.privateBadge)}/>
+                    </span>
+                )}
+            </div>
+            <div style={styles.meta}>
+                {intl.formatMessage(messages.tasks, {done: incident.tasks_done, total: incident.tasks_total})}
+                {' · '}
+                {intl.formatMessage(messages.started, {
+                    date: intl.formatDate(incident.created_at, {dateStyle: 'medium', timeStyle: 'short'}),
+                })}
+            </div>
+        </li>
+    );
+}

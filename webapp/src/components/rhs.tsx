@@ -1,0 +1,135 @@
+// The right-hand sidebar: incidents of the current channel with loading, empty, error and list states.
+import React, {useCallback, useEffect, useState} from 'react';
+import {useSelector} from 'react-redux';
+import {useIntl} from 'react-intl';
+import {ApiError, client} from '../client';
+import {messages} from '../i18n';
+import {selectCurrentChannelId, selectCurrentTeamId, selectRevision} from '../reducer';
+import type {HostState, IncidentList} from '../types';
+import {IncidentItem} from './incident_item';
+import {styles} from './styles';
+
+type View = {kind: 'empty'} | {kind: 'error'; message: string} | {kind: 'list'; list: IncidentList};
+
+/** Loads the channel's incidents; `view` is undefined while the first answer for (channel, attempt) is pending. */
+function useIncidents(channelId: string, revision: number) {
+    const [attempt, setAttempt] = useState(0);
+    const key = `${channelId}:${attempt}`;
+    const [result, setResult] = useState<{key: string; view: View}>();
+
+    useEffect(() => {
+        if (!channelId) {
+            return undefined;
+        }
+        let cancelled = false;
+        client.listIncidents(channelId).then(
+            (list) => {
+                if (!cancelled) {
+                    const items = Array.isArray(list?.items) ? list.items : [];
+                    setResult({key, view: items.length ? {kind: 'list', list: {items, total: list.total ?? items.length}} : {kind: 'empty'}});
+                }
+            },
+            (err: unknown) => {
+                if (cancelled) {
+                    return;
+                }
+                if (err instanceof ApiError && err.status === 404) {
+                    setResult({key, view: {kind: 'empty'}});
+                } else {
+                    setResult({key, view: {kind: 'error', message: err instanceof Error ? err.message : String(err)}});
+                }
+            },
+        );
+        return () => {
+            cancelled = true;
+        };
+    }, [channelId, key, revision]);
+
+    const retry = useCallback(() => setAttempt((n) => n + 1), []);
+    return {view: result?.key === key ? result.view : undefined, retry};
+}
+
+function useHealth(): boolean | undefined {
+    const [healthy, setHealthy] = useState<boolean>();
+    useEffect(() => {
+        let cancelled = false;
+        client.getHealth().then(() => !cancelled && setHealthy(true), () => !cancelled && setHealthy(false));
+        return () => {
+            cancelled = true;
+        };
+    }, []);
+    return healthy;
+}
+
+function StartIncidentButton({channelId, teamId}: {channelId: string; teamId: string}) {
+    const intl = useIntl();
+    const [starting, setStarting] = useState(false);
+    const [error, setError] = useState('');
+    const start = async () => {
+        setStarting(true);
+        setError('');
+        try {
+            await client.executeCommand(channelId, teamId, '/incident start');
+        } catch (err) {
+            setError(err instanceof Error ? err.message : String(err));
+        } finally {
+            setStarting(false);
+        }
+    };
+    return (
+        <div>
+            <button type='button' style={styles.primaryButton} onClick={start} disabled={starting} data-testid='incident-start'>
+                {intl.formatMessage(starting ? messages.starting : messages.startIncident)}
+            </button>
+            {error && <p role='alert' style={styles.error}>{intl.formatMessage(messages.startFailed, {error})}</p>}
+        </div>
+    );
+}
+
+export function RHS() {
+    const intl = useIntl();
+    const channelId = useSelector(selectCurrentChannelId);
+    const teamId = useSelector(selectCurrentTeamId);
+    const revision = useSelector((state: HostState) => selectRevision(state));
+    const healthy = useHealth();
+    const {view, retry} = useIncidents(channelId, revision);
+
+    let body: React.ReactNode;
+    if (!channelId) {
+        body = <p style={styles.muted}>{intl.formatMessage(messages.noChannel)}</p>;
+    } else if (!view) {
+        body = <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loading)}</p>;
+    } else if (view.kind === 'error') {
+        body = (
+            <div data-testid='incident-error'>
+                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: view.message})}</p>
+                <button type='button' style={styles.secondaryButton} onClick={retry}>{intl.formatMessage(messages.retry)}</button>
+            </div>
+        );
+    } else if (view.kind === 'empty') {
+        body = (
+            <div data-testid='incident-empty'>
+                <p style={styles.emptyTitle}>{intl.formatMessage(messages.empty)}</p>
+                <p style={styles.muted}>{intl.formatMessage(messages.emptyHint)}</p>
+                <StartIncidentButton channelId={channelId} teamId={teamId}/>
+            </div>
+        );
+    } else {
+        body = (
+            <div>
+                <p style={styles.muted}>{intl.formatMessage(messages.total, {total: view.list.total})}</p>
+                <ul style={styles.list} data-testid='incident-list'>
+                    {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident}/>)}
+                </ul>
+                <StartIncidentButton channelId={channelId} teamId={teamId}/>
+            </div>
+        );
+    }
+
+    return (
+        <div style={styles.root} data-testid='incident-rhs'>
+            {healthy === false && <p role='status' style={styles.warning}>{intl.formatMessage(messages.healthFailed)}</p>}
+            {body}
+        </div>
+    );
+}

@@ -1,0 +1,90 @@
+// Types the plugin shares: the incident DTO, the plugin's Redux state, and the slice of the host registry it uses.
+import type {ComponentType, ReactNode} from 'react';
+import type {AnyAction, Reducer} from 'redux';
+import type {ThunkDispatch} from 'redux-thunk';
+import type {Channel} from '@mattermost/types/channels';
+import type {UserProfile} from '@mattermost/types/users';
+import type {Team} from '@mattermost/types/teams';
+import type {Post} from '@mattermost/types/posts';
+
+export type IncidentStatus = 'active' | 'ended';
+
+/** One row of `GET /plugins/<id>/api/v0/incidents`. */
+export type Incident = {
+    id: string;
+    name: string;
+    status: IncidentStatus;
+    commander_id: string;
+    channel_id: string;
+    is_private: boolean;
+    created_at: number;
+    tasks_done: number;
+    tasks_total: number;
+};
+
+export type IncidentList = {items: Incident[]; total: number};
+
+/** The plugin's own slice, mounted by the host at `state['plugins-<id>']`. */
+export type PluginState = {
+    /** Bumped on every incident change or reconnect; views refetch when it moves. */
+    revision: number;
+};
+
+/**
+ * The parts of the host's Redux state the plugin reads. Hosts may leave any of it out,
+ * so every field is optional and read defensively.
+ */
+export type HostState = {
+    entities?: {
+        channels?: {currentChannelId?: string; channels?: Record<string, Pick<Channel, 'id' | 'team_id'>>};
+        users?: {currentUserId?: string; profiles?: Record<string, Pick<UserProfile, 'id' | 'username'>>};
+        teams?: {currentTeamId?: string; teams?: Record<string, Pick<Team, 'id'>>};
+        posts?: {posts?: Record<string, Pick<Post, 'id' | 'channel_id'>>};
+    };
+    /** Plugin slices (`plugins-<id>`), typed by their owners. */
+    [pluginKey: `plugins-${string}`]: unknown;
+};
+
+export type HostDispatch = ThunkDispatch<HostState, unknown, AnyAction>;
+
+export type HostStore = {
+    getState(): HostState;
+    dispatch: HostDispatch;
+    subscribe(listener: () => void): () => void;
+};
+
+/** A string, an element, or a component type, as Mattermost's `resolveReactElement` accepts. */
+export type Renderable = string | ReactNode | ComponentType;
+
+export type RHSRegistration = {
+    id: string;
+    showRHSPlugin: AnyAction;
+    hideRHSPlugin: AnyAction | ((dispatch: HostDispatch, getState: () => HostState) => unknown);
+    toggleRHSPlugin: AnyAction | ((dispatch: HostDispatch, getState: () => HostState) => unknown);
+};
+
+export type WebSocketMessage<T = Record<string, unknown>> = {
+    event: string;
+    data: T;
+    broadcast: {user_id?: string; channel_id?: string; team_id?: string; omit_users?: Record<string, boolean> | null};
+    seq: number;
+};
+
+/** The subset of Mattermost's PluginRegistry this plugin calls (positional form). */
+export type PluginRegistry = {
+    registerRightHandSidebarComponent(component: ComponentType, title: Renderable): RHSRegistration;
+    registerChannelHeaderButtonAction(
+        icon: Renderable,
+        action: (channel: Pick<Channel, 'id'>) => void,
+        dropdownText: Renderable,
+        tooltipText: Renderable,
+    ): string;
+    registerPostDropdownMenuAction(
+        text: Renderable,
+        action: (postId: string) => void,
+        filter?: (postId: string) => boolean,
+    ): string;
+    registerWebSocketEventHandler(event: string, handler: (msg: WebSocketMessage) => void): void;
+    registerReconnectHandler(handler: () => void): void;
+    registerReducer(reducer: Reducer): void;
+};
