@@ -47,7 +47,7 @@ run: dist
 
 ## Benchmarks; results go to BENCHMARKS.md.
 bench: dist
-	cargo xtask bench
+	INCIDENT_RELEASE_PLUGIN=1 cargo bench -p incident-tests
 
 ## Uploads the bundle to a server (needs MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN).
 deploy: dist

@@ -44,3 +44,32 @@ fn bundle_layout_and_modes() {
     assert!(!file("webapp/dist/main.js").1.is_empty());
     file(bundled["icon_path"].as_str().unwrap());
 }
+
+/// The bundle as the server would unpack it: its launcher and static binary answer the handshake.
+#[tokio::test]
+async fn unpacked_bundle_starts_through_its_launcher() {
+    use incident_tests::fake_api::FakeApi;
+    use incident_tests::process::{launch, read_handshake, scratch, server_env, wait_exit};
+    let root = incident_tests::root();
+    let bundle = std::fs::read_dir(root.join("dist"))
+        .expect("dist/ exists: run `make dist`")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .expect("a bundle in dist/");
+    let into = scratch("unpacked");
+    tar::Archive::new(GzDecoder::new(std::fs::File::open(bundle).unwrap())).unpack(&into).unwrap();
+    let dir = std::fs::read_dir(&into).unwrap().next().unwrap().unwrap().path();
+    let fake = FakeApi::default();
+    let api = fake.serve().await;
+    let mut child = launch(&dir, &server_env(&api));
+    let addr = read_handshake(&mut child).await;
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let mut hooks = mm::pb::v1::plugin_hooks_client::PluginHooksClient::new(channel);
+    let activated = hooks.on_activate(mm::pb::v1::OnActivateRequest::default()).await.unwrap().into_inner();
+    assert!(activated.error.is_none());
+    assert_eq!(fake.recorded.lock().unwrap().commands[0].trigger, "incident");
+    hooks.on_deactivate(mm::pb::v1::OnDeactivateRequest::default()).await.unwrap();
+    let (ok, stderr) = wait_exit(child, std::time::Duration::from_secs(3)).await;
+    assert!(ok, "{stderr}");
+}

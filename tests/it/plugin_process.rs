@@ -245,3 +245,39 @@ async fn malformed_manifest_says_so() {
     assert!(!ok);
     assert!(one_error_line(&stderr).contains("not a valid plugin manifest"), "{stderr}");
 }
+
+#[tokio::test]
+async fn exits_when_the_server_process_is_gone() {
+    // A shell stands in for the server: it starts the plugin in the background, reports its pid, and is killed.
+    let api = FakeApi::default().serve().await;
+    let dir = stage_plugin_dir(&scratch("orphan"));
+    let mut server = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg("venv/bin/python plugin.py >/dev/null 2>&1 & echo $!; wait")
+        .current_dir(&dir)
+        .envs(server_env(&api))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = tokio::io::BufReader::new(server.stdout.take().unwrap());
+    let mut pid = String::new();
+    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut pid).await.unwrap();
+    let pid = pid.trim().to_owned();
+    let alive = |pid: &str| {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ")
+    };
+    // Wait until the plugin serves (its health answers), so we know it reached its main loop.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default().contains("plugin-linux") {
+        assert!(std::time::Instant::now() < deadline, "the launcher never exec'd the binary");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while alive(&pid) {
+        assert!(std::time::Instant::now() < deadline, "the plugin outlived its server by more than 5 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod fake_api;
 pub mod process;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 

@@ -8,19 +8,24 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// Builds `incident-plugin` (debug) once per test run and returns its path.
+/// Builds `incident-plugin` once per run (release for benchmarks, debug for tests) and returns its path.
 pub fn plugin_binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        let release = std::env::var_os("INCIDENT_RELEASE_PLUGIN").is_some();
         let root = super::root();
+        let mut args = vec!["build", "--quiet", "-p", "incident-plugin"];
+        if release {
+            args.push("--release");
+        }
         let status = std::process::Command::new(env!("CARGO"))
             .current_dir(&root)
-            .args(["build", "--quiet", "-p", "incident-plugin"])
+            .args(&args)
             .status()
             .expect("running cargo build");
         assert!(status.success(), "building incident-plugin failed");
         let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-        target.join("debug/incident-plugin")
+        target.join(if release { "release" } else { "debug" }).join("incident-plugin")
     })
     .clone()
 }

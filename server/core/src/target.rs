@@ -34,11 +34,15 @@ impl IncidentRef {
 
     /// Whether `incident` answers to this reference.
     pub fn matches(&self, incident: &Incident) -> bool {
+        self.matches_parts(incident.number, &incident.id, &incident.name)
+    }
+
+    /// [`IncidentRef::matches`] on the parts a read model keeps (number, id, name) instead of a whole record.
+    pub fn matches_parts(&self, number: u64, id: &crate::ids::IncidentId, name: &str) -> bool {
         match self {
-            IncidentRef::Number(n) => incident.number == *n,
+            IncidentRef::Number(n) => number == *n,
             IncidentRef::Text(t) => {
-                (t.len() >= MIN_ID_PREFIX && incident.id.as_str().starts_with(t.as_str()))
-                    || incident.name.eq_ignore_ascii_case(t)
+                (t.len() >= MIN_ID_PREFIX && id.as_str().starts_with(t.as_str())) || name.eq_ignore_ascii_case(t)
             }
         }
     }

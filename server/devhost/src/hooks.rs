@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use mm::pb::v1::plugin_hooks_client::PluginHooksClient;
 use mm::pb::v1::{
-    ChannelMember, CommandArgs, CommandResponse, ExecuteCommandRequest, MessageHasBeenPostedRequest,
-    OnPluginClusterEventRequest, PluginClusterEvent, User, UserHasJoinedChannelRequest, UserHasLeftChannelRequest,
+    ChannelMember, CommandArgs, ExecuteCommandRequest, MessageHasBeenPostedRequest, OnPluginClusterEventRequest,
+    PluginClusterEvent, User, UserHasJoinedChannelRequest, UserHasLeftChannelRequest,
 };
 use tonic::transport::Channel;
 
@@ -177,13 +177,4 @@ pub fn cluster_event(shared: &Arc<Shared>, from: usize, event: PluginClusterEven
 /// The cluster node id of node `index` (what `PluginClusterEventSendOptions.target_id` names).
 pub fn node_id(index: usize) -> String {
     format!("devhost-node-{index}")
-}
-
-/// The text of an `ExecuteCommand` transport failure, as the server reports it.
-pub fn command_failure(e: &HookError) -> CommandResponse {
-    CommandResponse {
-        response_type: "ephemeral".into(),
-        text: format!("The command failed: {e}"),
-        ..Default::default()
-    }
 }

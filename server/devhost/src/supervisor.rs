@@ -156,7 +156,7 @@ pub fn status(shared: &Shared) -> PluginStatus {
         })
         .collect();
     let active = states.iter().filter(|s| **s == NodeState::Active).count();
-    if states.iter().any(|s| *s == NodeState::Starting) {
+    if states.contains(&NodeState::Starting) {
         mk(PluginState::Starting, "starting".into())
     } else if active == states.len() {
         mk(PluginState::Active, format!("active on {active} node(s)"))
@@ -306,11 +306,11 @@ async fn deactivate(shared: &Arc<Shared>, node: &Arc<Node>) {
     }
     node.set_conn(None);
     let mut guard = node.process.lock().await;
-    if let Some(mut p) = guard.take() {
-        if tokio::time::timeout(SHUTDOWN_GRACE, p.child.wait()).await.is_err() {
-            let _ = p.child.start_kill();
-            let _ = p.child.wait().await;
-        }
+    if let Some(mut p) = guard.take()
+        && tokio::time::timeout(SHUTDOWN_GRACE, p.child.wait()).await.is_err()
+    {
+        let _ = p.child.start_kill();
+        let _ = p.child.wait().await;
     }
 }
 
@@ -319,6 +319,11 @@ async fn kill_process(node: &Node) {
         let _ = p.child.start_kill();
         let _ = p.child.wait().await;
     }
+}
+
+/// Restarts done by the health check in the last hour, summed over nodes.
+pub fn restart_count(shared: &Shared) -> usize {
+    shared.sup.nodes().iter().map(|n| n.restarts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()).sum()
 }
 
 /// SIGKILLs a node's process without telling anyone (restart tests); the health check notices.
@@ -397,10 +402,10 @@ pub async fn stop(shared: &Arc<Shared>) {
             let _ = tx.send(());
         }
     }
-    if let Some(p) = shared.plugin.get() {
-        if let Err(e) = shared.store.unregister_plugin_commands(&p.manifest.id) {
-            tracing::warn!("could not unregister the plugin's commands: {e}");
-        }
+    if let Some(p) = shared.plugin.get()
+        && let Err(e) = shared.store.unregister_plugin_commands(&p.manifest.id)
+    {
+        tracing::warn!("could not unregister the plugin's commands: {e}");
     }
     publish_status(shared);
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tonic::transport::server::TcpIncoming;
 
 /// go-plugin's magic cookie: set by the server, proves we were launched as a plugin.
 pub const MAGIC_COOKIE_KEY: &str = "MATTERMOST_PLUGIN";
@@ -97,11 +98,10 @@ async fn serve<H: Hooks>(make: impl FnOnce(Plugin) -> H) -> Result<(), StartErro
 
     let mut shutdown_rx = stop_rx.clone();
     let server = tonic::transport::Server::builder()
-        .tcp_nodelay(true)
         .add_service(health_service)
         .add_service(hooks_service)
         .add_service(controller)
-        .serve_with_incoming_shutdown(tokio_stream::wrappers::TcpListenerStream::new(listener), async move {
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
             let _ = shutdown_rx.wait_for(|stop| *stop).await;
             // Let the answer to OnDeactivate/Shutdown reach the host before the connection closes.
             tokio::time::sleep(Duration::from_millis(50)).await;

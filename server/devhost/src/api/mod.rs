@@ -66,6 +66,7 @@ pub async fn serve(shared: Arc<Shared>, node: usize) -> std::io::Result<(SocketA
 macro_rules! plugin_api {
     ($($style:ident $method:ident($req:ident) -> $resp:ident = $rpc:literal;)*) => {
         #[tonic::async_trait]
+        #[allow(clippy::needless_update)]
         impl PluginApi for ApiService {
             $(
                 async fn $method(&self, request: Request<pb::$req>) -> Result<Response<pb::$resp>, Status> {

@@ -45,12 +45,17 @@ fn purge_expired(tx: &Transaction<'_>, plugin_id: &str, key: &str, now: i64) -> 
 impl Store {
     /// `KVGet`: the value, or an empty vector when the key is absent or expired.
     pub fn kv_get(&self, plugin_id: &str, key: &str) -> StoreResult<Vec<u8>> {
+        self.kv_get_at(plugin_id, key, now_ms())
+    }
+
+    /// `kv_get` as seen at time `now` (ms).
+    pub fn kv_get_at(&self, plugin_id: &str, key: &str, now: i64) -> StoreResult<Vec<u8>> {
         check_key(key)?;
         let conn = self.lock();
         let value: Option<Vec<u8>> = conn
             .query_row(
                 "SELECT value FROM kv WHERE plugin_id = ?1 AND key = ?2 AND (expire_at = 0 OR expire_at > ?3)",
-                params![plugin_id, key, now_ms()],
+                params![plugin_id, key, now],
                 |r| r.get(0),
             )
             .optional()?;
@@ -59,6 +64,18 @@ impl Store {
 
     /// `KVSet` / `KVSetWithExpiry`: an empty value deletes the key.
     pub fn kv_set(&self, plugin_id: &str, key: &str, value: &[u8], expire_in_seconds: i64) -> StoreResult<()> {
+        self.kv_set_at(plugin_id, key, value, expire_in_seconds, now_ms())
+    }
+
+    /// `kv_set` at time `now` (ms).
+    pub fn kv_set_at(
+        &self,
+        plugin_id: &str,
+        key: &str,
+        value: &[u8],
+        expire_in_seconds: i64,
+        now: i64,
+    ) -> StoreResult<()> {
         check_key(key)?;
         let conn = self.lock();
         if value.is_empty() {
@@ -67,7 +84,7 @@ impl Store {
             conn.execute(
                 "INSERT INTO kv (plugin_id, key, value, expire_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (plugin_id, key) DO UPDATE SET value = excluded.value, expire_at = excluded.expire_at",
-                params![plugin_id, key, value, expire_at(now_ms(), expire_in_seconds)],
+                params![plugin_id, key, value, expire_at(now, expire_in_seconds)],
             )?;
         }
         Ok(())
@@ -82,6 +99,18 @@ impl Store {
         value: &[u8],
         options: &KvSetOptions,
     ) -> StoreResult<bool> {
+        self.kv_set_with_options_at(plugin_id, key, value, options, now_ms())
+    }
+
+    /// `kv_set_with_options` at time `now` (ms).
+    pub fn kv_set_with_options_at(
+        &self,
+        plugin_id: &str,
+        key: &str,
+        value: &[u8],
+        options: &KvSetOptions,
+        now: i64,
+    ) -> StoreResult<bool> {
         check_key(key)?;
         if !options.atomic && !options.old_value.is_empty() {
             return Err(StoreError::invalid(
@@ -90,15 +119,14 @@ impl Store {
             ));
         }
         if !options.atomic {
-            self.kv_set(plugin_id, key, value, options.expire_in_seconds)?;
+            self.kv_set_at(plugin_id, key, value, options.expire_in_seconds, now)?;
             return Ok(true);
         }
         if value.is_empty() {
-            return self.kv_compare_and_delete(plugin_id, key, &options.old_value);
+            return self.kv_compare_and_delete_at(plugin_id, key, &options.old_value, now);
         }
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        let now = now_ms();
         purge_expired(&tx, plugin_id, key, now)?;
         let expires = expire_at(now, options.expire_in_seconds);
         let changed = if options.old_value.is_empty() {
@@ -125,13 +153,18 @@ impl Store {
 
     /// `KVCompareAndDelete`: deletes only if the current value equals `old`; a nil `old` never matches.
     pub fn kv_compare_and_delete(&self, plugin_id: &str, key: &str, old: &[u8]) -> StoreResult<bool> {
+        self.kv_compare_and_delete_at(plugin_id, key, old, now_ms())
+    }
+
+    /// `kv_compare_and_delete` at time `now` (ms).
+    pub fn kv_compare_and_delete_at(&self, plugin_id: &str, key: &str, old: &[u8], now: i64) -> StoreResult<bool> {
         check_key(key)?;
         if old.is_empty() {
             return Ok(false);
         }
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        purge_expired(&tx, plugin_id, key, now_ms())?;
+        purge_expired(&tx, plugin_id, key, now)?;
         let changed = tx
             .execute("DELETE FROM kv WHERE plugin_id = ?1 AND key = ?2 AND value = ?3", params![plugin_id, key, old])?;
         tx.commit()?;
@@ -147,6 +180,11 @@ impl Store {
 
     /// `KVList`: live keys sorted ascending, `per_page` of them starting at `page * per_page`.
     pub fn kv_list(&self, plugin_id: &str, page: i32, per_page: i32) -> StoreResult<Vec<String>> {
+        self.kv_list_at(plugin_id, page, per_page, now_ms())
+    }
+
+    /// `kv_list` at time `now` (ms).
+    pub fn kv_list_at(&self, plugin_id: &str, page: i32, per_page: i32, now: i64) -> StoreResult<Vec<String>> {
         if page < 0 || per_page <= 0 {
             return Err(StoreError::invalid(
                 "app.plugin_store.list.app_error",
@@ -160,7 +198,7 @@ impl Store {
         )?;
         let offset = i64::from(page) * i64::from(per_page);
         let keys = stmt
-            .query_map(params![plugin_id, now_ms(), per_page, offset], |r| r.get(0))?
+            .query_map(params![plugin_id, now, per_page, offset], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;
         Ok(keys)
     }

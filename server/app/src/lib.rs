@@ -1,0 +1,26 @@
+//! Incident Collaboration's use cases: load → `incident_core::decide` → save with compare-and-set (re-load and
+//! re-decide on conflict, bounded) → execute the `Effect`s through small ports owned here.
+//!
+//! The plugin implements the ports ([`Chat`], [`People`], [`Events`], [`Ids`]) over the PluginAPI and calls
+//! [`App::command`], [`App::start`], [`App::list`], [`App::get`] and the hook methods. Errors are [`AppError`], whose
+//! Display is the user's text and whose [`ErrorKind`] picks an HTTP status.
+
+mod act;
+mod app;
+mod commands;
+mod error;
+#[cfg(feature = "fakes")]
+pub mod fakes;
+mod hooks;
+pub mod ports;
+mod select;
+mod start;
+mod views;
+
+pub use app::{App, Ctx, Ports};
+pub use commands::{Outcome, UpdatePrefill};
+pub use error::{AppError, ErrorKind};
+pub use incident_store::{Page, Query, Row, Sort};
+pub use ports::{ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, People, Person, PostInfo};
+pub use start::{StartRequest, Started};
+pub use views::name_from_message;

@@ -1,0 +1,181 @@
+//! Starting an incident: number, channel, record — in an order where a failure leaves nothing half-written.
+//!
+//! 1. validate and check the team (no side effect yet); 2. allocate the team number (CAS; a failed start skips it);
+//! 3. create the channel (next name on conflict); 4. index the channel and the team shard (dangling entries without
+//! a record are ignored by every reader); 5. write the record with CAS-if-absent — the commit point; 6. read model,
+//! cluster event, effects (members, overview post, websocket). If 4 or 5 fails, the channel is retired (renamed,
+//! since the PluginAPI subset cannot archive) and the index entries are removed, and the user is told so.
+
+use incident_core::incident::Checklist;
+use incident_core::{
+    ChannelId, Incident, StartIds, StartParams, TeamId, UserId, Visibility, channel_name, start, validate_name,
+};
+
+use crate::app::{App, Ctx, Names};
+use crate::error::AppError;
+use crate::ports::{ChatError, NewChannel};
+
+/// How many channel names (`name`, `name-2`, …) are tried before giving up.
+const CHANNEL_NAME_ATTEMPTS: u32 = 20;
+
+/// What to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartRequest {
+    /// The team.
+    pub team: TeamId,
+    /// The name as typed.
+    pub name: String,
+    /// Markdown description.
+    pub description: String,
+    /// The commander (None: the reporter).
+    pub commander: Option<UserId>,
+    /// Public or private.
+    pub visibility: Visibility,
+}
+
+impl StartRequest {
+    /// A public incident named `name` with defaults.
+    pub fn named(team: TeamId, name: impl Into<String>) -> Self {
+        StartRequest {
+            team,
+            name: name.into(),
+            description: String::new(),
+            commander: None,
+            visibility: Visibility::Public,
+        }
+    }
+}
+
+/// A started incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    /// The incident as saved.
+    pub incident: Incident,
+    /// Its channel's URL name.
+    pub channel_name: String,
+    /// Effects that failed after the incident was saved.
+    pub warnings: Vec<String>,
+}
+
+impl Started {
+    /// The reply to the reporter.
+    pub fn reply(&self) -> String {
+        let mut text =
+            format!("Started **{}** ({}) in ~{}.", self.incident.name, self.incident.reference(), self.channel_name);
+        for w in &self.warnings {
+            text.push_str("\n\n");
+            text.push_str(w);
+        }
+        text
+    }
+}
+
+/// The default checklist of an incident started without a playbook: one empty list to `checkadd` to.
+fn default_checklists() -> Vec<Checklist> {
+    vec![Checklist { title: "Tasks".into(), items: Vec::new() }]
+}
+
+impl App {
+    /// Starts an incident for `ctx.user`.
+    pub async fn start(&self, ctx: &Ctx, req: StartRequest) -> Result<Started, AppError> {
+        let name = validate_name(&req.name)?;
+        if !self.people.is_team_member(&req.team, &ctx.user).await? {
+            return Err(AppError::NotTeamMember);
+        }
+        let mut names = Names::default();
+        if let Some(commander) = req.commander.as_ref().filter(|c| **c != ctx.user) {
+            names.ensure(&*self.people, [commander]).await?;
+            let username = names.users.get(commander).map(|p| p.username.clone());
+            let Some(username) = username else {
+                return Err(AppError::UnknownUser(commander.to_string()));
+            };
+            if !self.people.is_team_member(&req.team, commander).await? {
+                return Err(AppError::UserNotInTeam(username));
+            }
+        }
+        let number = self.store.allocate_number(&req.team).await?;
+        let id = self.new_incident_id()?;
+        let (channel, slug) = self.create_channel(ctx, &req, &name, number).await?;
+        let params = StartParams {
+            name,
+            description: req.description.clone(),
+            team: req.team.clone(),
+            reporter: ctx.user.clone(),
+            commander: req.commander.clone(),
+            visibility: req.visibility,
+            playbook: None,
+            checklists: default_checklists(),
+            invite: Vec::new(),
+            reminder_ms: None,
+            announce_in: None,
+        };
+        let ids = StartIds { incident: id, channel: channel.clone(), number };
+        let decision = match start(params, ids, ctx.now) {
+            Ok(d) => d,
+            Err(e) => return Err(self.retire(&channel, &slug, None, e.to_string()).await),
+        };
+        let incident = decision.incident;
+        if let Err(e) = self.commit(&incident).await {
+            return Err(self.retire(&channel, &slug, Some(&incident), e.to_string()).await);
+        }
+        self.saved(&incident).await;
+        let report = self.run_effects(ctx, &incident, decision.effects, &mut names).await;
+        Ok(Started { incident, channel_name: slug, warnings: report.warnings })
+    }
+
+    async fn create_channel(
+        &self,
+        ctx: &Ctx,
+        req: &StartRequest,
+        name: &str,
+        number: u64,
+    ) -> Result<(ChannelId, String), AppError> {
+        for attempt in 0..CHANNEL_NAME_ATTEMPTS {
+            let slug = channel_name(name, attempt);
+            let spec = NewChannel {
+                team: req.team.clone(),
+                name: slug.clone(),
+                display_name: name.to_owned(),
+                private: req.visibility == Visibility::Private,
+                purpose: format!("Incident INC-{number:05}: {name}"),
+                creator: ctx.user.clone(),
+            };
+            match self.chat.create_channel(&spec).await {
+                Ok(id) => return Ok((id, slug)),
+                Err(ChatError::NameTaken) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Invalid(format!(
+            "Every channel name for “{name}” is taken (tried {CHANNEL_NAME_ATTEMPTS}). Choose another incident name."
+        )))
+    }
+
+    /// Indexes then writes the record (the commit point).
+    async fn commit(&self, incident: &Incident) -> Result<(), AppError> {
+        self.store.index_channel(&incident.channel, &incident.id).await?;
+        self.store.index_team(&incident.team, incident.number, &incident.id).await?;
+        self.store.create(incident).await?;
+        Ok(())
+    }
+
+    /// Compensates a start that failed after its channel was created, and says what happened.
+    async fn retire(&self, channel: &ChannelId, slug: &str, incident: Option<&Incident>, reason: String) -> AppError {
+        if let Some(i) = incident {
+            // Best effort: readers already ignore index entries without a record.
+            let _ = self.store.delete(&i.id).await;
+            let _ = self.store.unindex_channel(&i.channel, &i.id).await;
+            let _ = self.store.unindex_team(&i.team, i.number, &i.id).await;
+        }
+        let mut retired = format!("failed-{slug}");
+        retired.truncate(incident_core::start::MAX_CHANNEL_NAME);
+        let retired = retired.trim_end_matches('-').to_owned();
+        match self.chat.retire_channel(channel, &retired, "Failed incident (not saved)").await {
+            Ok(()) => AppError::StartFailed { reason, channel: Some(retired) },
+            Err(e) => {
+                tracing::error!(error = %e, %channel, "retiring the channel of a failed start failed");
+                AppError::StartFailed { reason, channel: None }
+            }
+        }
+    }
+}

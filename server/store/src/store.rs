@@ -1,0 +1,254 @@
+//! The incident store: records with compare-and-set, sequential numbers, channel and sharded team indexes.
+//!
+//! Every write is a compare-and-set on the exact bytes that were read. Small records (indexes, counters) are updated
+//! here with a bounded retry loop ([`MAX_ATTEMPTS`]); incident records are saved with [`Store::save`], and the caller
+//! (the app) re-loads and re-decides on [`StoreError::Conflict`], so two nodes changing one incident both land.
+
+use std::sync::Arc;
+
+use futures::{StreamExt, TryStreamExt};
+use incident_core::{ChannelId, Incident, IncidentId, TeamId};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::keys;
+use crate::kv::{Expect, Kv, KvError};
+use crate::record::{self, Counter, IdList, RecordError};
+
+/// How many times a compare-and-set is tried before giving up with [`StoreError::Busy`].
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// How many records the activation rebuild reads at once.
+const REBUILD_CONCURRENCY: usize = 16;
+
+/// Why the store could not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The KV store failed.
+    #[error(transparent)]
+    Kv(#[from] KvError),
+    /// A stored value is unreadable or too new.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// Someone else wrote the record since it was read: re-load, re-decide, retry.
+    #[error("the record changed since it was read")]
+    Conflict,
+    /// Compare-and-set kept losing after [`MAX_ATTEMPTS`] tries.
+    #[error("{0} kept changing under concurrent writes")]
+    Busy(String),
+}
+
+/// A value with the exact bytes it was read from, which the next compare-and-set expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored<T> {
+    /// The decoded value.
+    pub value: T,
+    raw: Vec<u8>,
+}
+
+/// The incident store over a [`Kv`].
+#[derive(Clone)]
+pub struct Store {
+    kv: Arc<dyn Kv>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+impl Store {
+    /// A store over `kv`.
+    pub fn new(kv: Arc<dyn Kv>) -> Self {
+        Store { kv }
+    }
+
+    /// The incident, or None if there is no record.
+    pub async fn load(&self, id: &IncidentId) -> Result<Option<Stored<Incident>>, StoreError> {
+        let key = keys::incident(id);
+        let Some(raw) = self.kv.get(&key).await? else {
+            return Ok(None);
+        };
+        let value = record::decode(&key, &raw)?;
+        Ok(Some(Stored { value, raw }))
+    }
+
+    /// Writes a new incident; Conflict if the id is taken.
+    pub async fn create(&self, incident: &Incident) -> Result<Stored<Incident>, StoreError> {
+        let raw = record::encode(incident);
+        if self.kv.set(&keys::incident(&incident.id), &raw, Expect::Absent, None).await? {
+            Ok(Stored { value: incident.clone(), raw })
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
+    /// Replaces `prev` with `next`; Conflict if the record changed since `prev` was read.
+    pub async fn save(&self, prev: &Stored<Incident>, next: Incident) -> Result<Stored<Incident>, StoreError> {
+        let raw = record::encode(&next);
+        if self.kv.set(&keys::incident(&next.id), &raw, Expect::Bytes(&prev.raw), None).await? {
+            Ok(Stored { value: next, raw })
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
+    /// Removes a record (compensation of a failed start only).
+    pub async fn delete(&self, id: &IncidentId) -> Result<(), StoreError> {
+        Ok(self.kv.delete(&keys::incident(id)).await?)
+    }
+
+    /// The next team-sequential incident number (1, 2, …). A number whose start fails later is skipped, never reused.
+    pub async fn allocate_number(&self, team: &TeamId) -> Result<u64, StoreError> {
+        let key = keys::team_counter(team);
+        self.update(&key, |c: &mut Counter| {
+            c.value += 1;
+            Some(c.value)
+        })
+        .await
+        .map(|n| n.unwrap_or_default())
+    }
+
+    /// The last number allocated in `team` (0: none).
+    pub async fn last_number(&self, team: &TeamId) -> Result<u64, StoreError> {
+        let key = keys::team_counter(team);
+        Ok(self.read::<Counter>(&key).await?.map_or(0, |s| s.value.value))
+    }
+
+    /// Adds `id` to the channel's index.
+    pub async fn index_channel(&self, channel: &ChannelId, id: &IncidentId) -> Result<(), StoreError> {
+        self.add_id(&keys::channel_index(channel), id).await
+    }
+
+    /// Removes `id` from the channel's index.
+    pub async fn unindex_channel(&self, channel: &ChannelId, id: &IncidentId) -> Result<(), StoreError> {
+        self.remove_id(&keys::channel_index(channel), id).await
+    }
+
+    /// Adds `id` (numbered `number`) to its team index shard.
+    pub async fn index_team(&self, team: &TeamId, number: u64, id: &IncidentId) -> Result<(), StoreError> {
+        self.add_id(&keys::team_shard(team, number), id).await
+    }
+
+    /// Removes `id` from its team index shard.
+    pub async fn unindex_team(&self, team: &TeamId, number: u64, id: &IncidentId) -> Result<(), StoreError> {
+        self.remove_id(&keys::team_shard(team, number), id).await
+    }
+
+    /// The ids in a channel's index (entries whose record is missing are a failed start: callers skip them).
+    pub async fn channel_incidents(&self, channel: &ChannelId) -> Result<Vec<IncidentId>, StoreError> {
+        let key = keys::channel_index(channel);
+        Ok(self.read::<IdList<IncidentId>>(&key).await?.map(|s| s.value.ids).unwrap_or_default())
+    }
+
+    /// The ids of every incident of `team`: the counter says how many shards to read.
+    pub async fn team_incidents(&self, team: &TeamId) -> Result<Vec<IncidentId>, StoreError> {
+        let last = self.last_number(team).await?;
+        let mut ids = Vec::new();
+        for shard in 0..=keys::shard_of(last) {
+            let key = keys::team_shard_at(team, shard);
+            if let Some(list) = self.read::<IdList<IncidentId>>(&key).await? {
+                ids.extend(list.value.ids);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Every team with incidents. Pages through all keys on Mattermost: activation only.
+    pub async fn teams(&self) -> Result<Vec<TeamId>, StoreError> {
+        let keys = self.kv.list(keys::TEAM_COUNTER_PREFIX).await?;
+        Ok(keys.iter().filter_map(|k| keys::team_of_counter(k)).collect())
+    }
+
+    /// Every incident reachable from the team indexes, read with bounded concurrency (activation rebuild).
+    /// Index entries without a record (a start that failed half-way) are skipped.
+    pub async fn load_all(&self) -> Result<Vec<Incident>, StoreError> {
+        let mut ids = Vec::new();
+        for team in self.teams().await? {
+            ids.extend(self.team_incidents(&team).await?);
+        }
+        let loaded: Vec<Option<Stored<Incident>>> = futures::stream::iter(ids)
+            .map(|id| async move { self.load(&id).await })
+            .buffer_unordered(REBUILD_CONCURRENCY)
+            .try_collect()
+            .await?;
+        let mut incidents: Vec<Incident> = loaded.into_iter().flatten().map(|s| s.value).collect();
+        incidents.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(incidents)
+    }
+
+    /// Counts one more message in the incident channel; returns the new count.
+    pub async fn count_message(&self, id: &IncidentId) -> Result<u64, StoreError> {
+        let key = keys::message_count(id);
+        self.update(&key, |c: &mut Counter| {
+            c.value += 1;
+            Some(c.value)
+        })
+        .await
+        .map(|n| n.unwrap_or_default())
+    }
+
+    /// How many messages were posted in the incident channel.
+    pub async fn message_count(&self, id: &IncidentId) -> Result<u64, StoreError> {
+        Ok(self.read::<Counter>(&keys::message_count(id)).await?.map_or(0, |s| s.value.value))
+    }
+
+    async fn add_id(&self, key: &str, id: &IncidentId) -> Result<(), StoreError> {
+        self.update(key, |list: &mut IdList<IncidentId>| {
+            if list.ids.contains(id) {
+                return None;
+            }
+            list.ids.push(id.clone());
+            Some(())
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn remove_id(&self, key: &str, id: &IncidentId) -> Result<(), StoreError> {
+        self.update(key, |list: &mut IdList<IncidentId>| {
+            let before = list.ids.len();
+            list.ids.retain(|i| i != id);
+            (list.ids.len() != before).then_some(())
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn read<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>, StoreError> {
+        let Some(raw) = self.kv.get(key).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Stored { value: record::decode(key, &raw)?, raw }))
+    }
+
+    /// Compare-and-set loop on a small record: `change` edits the value (default when absent) and returns Some to
+    /// write, None when there is nothing to do. Returns what `change` returned on the winning attempt.
+    async fn update<T, R>(
+        &self,
+        key: &str,
+        mut change: impl FnMut(&mut T) -> Option<R>,
+    ) -> Result<Option<R>, StoreError>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
+        for _ in 0..MAX_ATTEMPTS {
+            let (mut value, raw) = match self.read::<T>(key).await? {
+                Some(s) => (s.value, Some(s.raw)),
+                None => (T::default(), None),
+            };
+            let expect = raw.as_deref().map_or(Expect::Absent, Expect::Bytes);
+            let Some(result) = change(&mut value) else {
+                return Ok(None);
+            };
+            if self.kv.set(key, &record::encode(&value), expect, None).await? {
+                return Ok(Some(result));
+            }
+        }
+        Err(StoreError::Busy(key.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
