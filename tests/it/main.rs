@@ -1,5 +1,7 @@
 //! The integration-test binary: each module drives real artifacts (process, bundle, proto files).
 
 mod bundle;
+mod devhost_e2e;
+mod netrpc;
 mod plugin_process;
 mod proto_drift;

@@ -1,6 +1,7 @@
 //! Shared test support: build and stage the real plugin, launch it as the server does, a recording fake PluginAPI.
 
 pub mod fake_api;
+pub mod go_host;
 pub mod process;
 pub mod report;
 

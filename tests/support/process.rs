@@ -92,9 +92,9 @@ pub async fn read_handshake(child: &mut Child) -> String {
     assert_eq!(parts.len(), 5, "handshake line {line:?}");
     assert_eq!((parts[0], parts[1], parts[2], parts[4]), ("1", "1", "tcp", "grpc"), "handshake line {line:?}");
     assert!(parts[3].starts_with("127.0.0.1:"), "plugin must listen on loopback: {line:?}");
-    // Keep draining stdout so the plugin never blocks on it, and remember anything it wrote.
+    // Watch stdout after the handshake: the plugin must not write there again (it ends at EOF).
     tokio::spawn(async move {
-        while let Ok(Some(extra)) = lines.next_line().await {
+        if let Ok(Some(extra)) = lines.next_line().await {
             panic!("the plugin wrote to stdout after the handshake: {extra:?}");
         }
     });

@@ -45,6 +45,8 @@ button { cursor: pointer; }
 .dh-post-menu li button { width: 100%; text-align: left; background: none; border: none; padding: 6px 12px; color: var(--center-channel-color); }
 .dh-post-menu li button:hover, .dh-post-menu li button:focus-visible { background: rgba(var(--button-bg-rgb), 0.08); }
 .dh-markdown p { margin: 2px 0; }
+.dh-markdown h3, .dh-markdown h4, .dh-markdown h5, .dh-markdown h6 { margin: 8px 0 4px; font-weight: 600; line-height: 1.3; }
+.dh-markdown h3 { font-size: 22px; } .dh-markdown h4 { font-size: 19px; } .dh-markdown h5 { font-size: 17px; } .dh-markdown h6 { font-size: 15px; }
 .dh-markdown pre { background: rgba(var(--center-channel-color-rgb), 0.06); padding: 8px; overflow-x: auto; }
 .dh-markdown table { border-collapse: collapse; } .dh-markdown td, .dh-markdown th { border: 1px solid rgba(var(--center-channel-color-rgb), 0.16); padding: 2px 8px; }
 .dh-markdown a { color: var(--link-color); }

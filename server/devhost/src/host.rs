@@ -123,6 +123,11 @@ impl DevHost {
         self.addr
     }
 
+    /// The PluginAPI gRPC server of each node (`MATTERMOST_PLUGIN_API_TARGET` of its process), by node index.
+    pub fn node_api_addrs(&self) -> Vec<SocketAddr> {
+        self.shared.sup.nodes().iter().map(|n| n.api_addr).collect()
+    }
+
     /// PluginAPI calls so far, per RPC and per hook.
     pub fn api_calls(&self) -> ApiCalls {
         self.shared.counters.snapshot()

@@ -15,7 +15,7 @@ fn parse_args() -> anyhow::Result<DevHostConfig> {
     let mut data_dir = PathBuf::from(".devhost");
     let mut port: u16 = 8065;
     let mut nodes: usize = 1;
-    let mut page_dir = PathBuf::from("webapp/dist");
+    let mut page_dir: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value\n{USAGE}"));
@@ -34,7 +34,7 @@ fn parse_args() -> anyhow::Result<DevHostConfig> {
                     bail!("--nodes must be between 1 and 16");
                 }
             }
-            "--page-dir" => page_dir = PathBuf::from(value("--page-dir")?),
+            "--page-dir" => page_dir = Some(PathBuf::from(value("--page-dir")?)),
             "-h" | "--help" => {
                 writeln!(std::io::stdout(), "{USAGE}")?;
                 std::process::exit(0);
@@ -46,9 +46,20 @@ fn parse_args() -> anyhow::Result<DevHostConfig> {
     let mut config = DevHostConfig::new(source, data_dir);
     config.port = port;
     config.nodes = nodes;
-    config.page_dir = page_dir;
+    config.page_dir = page_dir.unwrap_or_else(default_page_dir);
     config.health_interval = Duration::from_secs(30);
     Ok(config)
+}
+
+/// `webapp/dist` under the current directory (the repo root for `make run`), else the one of the source tree
+/// this binary was built from, so `cargo run -p devhost` finds the page from any directory of the checkout.
+fn default_page_dir() -> PathBuf {
+    let here = PathBuf::from("webapp/dist");
+    if here.join("devhost.js").is_file() {
+        return here;
+    }
+    let source_tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../webapp/dist");
+    if source_tree.join("devhost.js").is_file() { source_tree } else { here }
 }
 
 #[tokio::main]
@@ -72,8 +83,19 @@ async fn main() -> anyhow::Result<()> {
     }
     writeln!(std::io::stdout(), "Dev host ready: {}", host.url())?;
     std::io::stdout().flush()?;
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    shutdown_signal().await?;
     tracing::info!("stopping the plugin");
     host.stop().await;
+    Ok(())
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM (what `cargo xtask browser-test` and process managers send): both stop cleanly.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("installing the SIGTERM handler")?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
+        _ = term.recv() => {}
+    }
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! Process start-up and shutdown for a gRPC plugin: checks, handshake line, services, exit.
+//! Process start-up and shutdown: checks, transport choice, handshake line, services, exit.
 //!
+//! `MATTERMOST_PLUGIN_API_TARGET` set → the gRPC transport (development servers); absent → go-plugin's
+//! net/rpc transport (released servers, see [`crate::netrpc`]). The first log line names the choice.
 //! Order matters (PROTOCOL §2): check the environment, read the manifest, reach the API, bind and start
 //! serving, and only then print the one handshake line on stdout.
 
@@ -50,6 +52,37 @@ pub enum StartError {
     Bind(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("cannot locate the plugin executable (needed to find plugin.json): {0}")]
+    Executable(std::io::Error),
+    #[error("cannot create the plugin's unix socket: {0}")]
+    Listen(std::io::Error),
+    #[error("the Mattermost server did not connect to the plugin socket within 10 s")]
+    NoHost,
+}
+
+/// Which protocol this process speaks, chosen from the environment at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// `MATTERMOST_PLUGIN_API_TARGET` is set: the gRPC plugin protocol of the development line.
+    Grpc,
+    /// It is not: go-plugin's classic net/rpc, which released Mattermost servers speak.
+    NetRpc,
+}
+
+impl Transport {
+    pub fn from_env() -> Self {
+        match std::env::var(API_TARGET_KEY) {
+            Ok(target) if !target.is_empty() => Transport::Grpc,
+            _ => Transport::NetRpc,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::Grpc => "grpc",
+            Transport::NetRpc => "netrpc",
+        }
+    }
 }
 
 /// Runs a plugin to completion. `make` builds the hooks once the API is reachable.
@@ -74,6 +107,16 @@ fn fail(error: StartError) -> ExitCode {
 async fn serve<H: Hooks>(make: impl FnOnce(Plugin) -> H) -> Result<(), StartError> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(StartError::NotLaunchedByServer);
+    }
+    let transport = Transport::from_env();
+    tracing::info!(
+        transport = transport.name(),
+        pid = std::process::id(),
+        "starting the plugin over {}",
+        transport.name()
+    );
+    if transport == Transport::NetRpc {
+        return crate::netrpc::serve(make, MAX_HTTP_BODY).await;
     }
     let dir = std::env::current_dir()
         .map_err(|source| StartError::Manifest(ManifestError::Read { path: "plugin.json".into(), source }))?;
@@ -135,7 +178,7 @@ async fn check_reachable(target: &str) -> Result<(), StartError> {
 }
 
 /// Stops the plugin when the server process that started it is gone (we are re-parented).
-async fn watch_parent(stop: watch::Sender<bool>) {
+pub(crate) async fn watch_parent(stop: watch::Sender<bool>) {
     let parent = std::os::unix::process::parent_id();
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;

@@ -1,5 +1,6 @@
 //! `cargo xtask <task>`: the project's automation, so the Makefile stays one line per target.
 
+mod browser;
 mod codegen;
 mod dist;
 mod proto_subset;
@@ -16,6 +17,7 @@ fn main() -> Result<()> {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("dist") => dist::run(&root),
         Some("setup") => setup::run(&root),
+        Some("browser-test") => browser::run(&root),
         Some("bundle-name") => {
             let m = dist::manifest(&root)?;
             #[allow(clippy::print_stdout)]
@@ -25,7 +27,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | bundle-name>"
+            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | bundle-name | browser-test>"
         ),
     }
 }

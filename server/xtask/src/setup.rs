@@ -11,6 +11,47 @@ pub fn run(root: &Path) -> Result<()> {
     rust_targets()?;
     npm_packages(root)?;
     chromium()?;
+    go_toolchain()?;
+    Ok(())
+}
+
+/// Debian's Go and go-plugin (with what go-plugin imports), for the net/rpc tests' Go host.
+/// Built in GOPATH mode from /usr/share/gocode: no Go module is ever downloaded.
+pub const GO_PACKAGES: &[&str] = &[
+    "golang-go",
+    "golang-github-hashicorp-go-plugin-dev",
+    "golang-github-hashicorp-yamux-dev",
+    "golang-github-hashicorp-go-hclog-dev",
+    "golang-google-grpc-dev",
+    "golang-github-golang-protobuf-1-5-dev",
+    "golang-google-protobuf-dev",
+    "golang-golang-x-net-dev",
+];
+const GO_PLUGIN_SRC: &str = "/usr/share/gocode/src/github.com/hashicorp/go-plugin";
+const GO_GRPC_SRC: &str = "/usr/share/gocode/src/google.golang.org/grpc";
+
+fn go_toolchain() -> Result<()> {
+    let have_go = Command::new("go").arg("version").output().map(|o| o.status.success()).unwrap_or(false);
+    if have_go && Path::new(GO_PLUGIN_SRC).is_dir() && Path::new(GO_GRPC_SRC).is_dir() {
+        return Ok(());
+    }
+    eprintln!("setup: installing Go and go-plugin from the OS packages (net/rpc test host)");
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        sh(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend_from_slice(GO_PACKAGES);
+    apt(&install)?;
+    if !Path::new(GO_PLUGIN_SRC).is_dir() {
+        bail!("the Go packages were installed but {GO_PLUGIN_SRC} does not exist");
+    }
     Ok(())
 }
 

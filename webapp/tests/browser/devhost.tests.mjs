@@ -25,12 +25,17 @@ export const tests = [
     },
     {
         name: 'channel header button opens the incidents RHS',
-        async run(page, baseUrl) {
+        async run(page, baseUrl, shot) {
             await openPage(page, baseUrl);
             await page.locator(`[data-testid="channel-header-button"][data-plugin-id="${PLUGIN_ID}"]`).click();
             const rhs = page.locator(`[data-testid="rhs"][data-plugin-id="${PLUGIN_ID}"]`);
             await rhs.waitFor();
             await rhs.locator('[data-testid="incident-list"], [data-testid="incident-empty"], [data-testid="incident-error"]').first().waitFor();
+            await shot('rhs-open');
+            const error = rhs.getByTestId('incident-error');
+            if (await error.count()) {
+                throw new Error(`the RHS shows an error instead of the incidents: ${await error.first().textContent()}`);
+            }
             await page.getByTestId('rhs-close').click();
             await rhs.waitFor({state: 'detached'});
         },

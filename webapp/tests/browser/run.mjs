@@ -32,7 +32,10 @@ for (const test of tests.filter((t) => !only || t.name.includes(only))) {
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
     try {
-        await test.run(page, baseUrl);
+        // Tests may take screenshots of intermediate states: shot('rhs-open') → out/<test>-rhs-open.png.
+        const shot = (label) => page.screenshot({path: join(outDir, `${test.name.replace(/\W+/g, '_')}-${label}.png`), fullPage: true});
+        await test.run(page, baseUrl, shot);
+        await shot('done');
         passed++;
         console.log(`ok - ${test.name}`);
     } catch (err) {
