@@ -35,6 +35,13 @@ import (
 	"gohost/plugin"
 )
 
+// Mattermost-shaped ids (26 lowercase letters and digits), as the server sends them.
+const (
+	userID    = "useraaaaaaaaaaaaaaaaaaaaaa"
+	teamID    = "teamaaaaaaaaaaaaaaaaaaaaaa"
+	channelID = "chanaaaaaaaaaaaaaaaaaaaaaa"
+)
+
 type hooksPlugin struct{}
 
 func (hooksPlugin) Server(*goplugin.MuxBroker) (interface{}, error) {
@@ -77,7 +84,7 @@ func (h *hooks) serveHTTP(method, path string, body []byte) (httpResult, error) 
 	}
 	u, _ := url.Parse(path)
 	req := &plugin.HTTPRequestSubset{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Mattermost-User-Id": {"user1"}, "Content-Type": {"application/json"}},
+		Header: http.Header{"Mattermost-User-Id": {userID}, "Content-Type": {"application/json"}},
 		Host:   "localhost:8065", RemoteAddr: "127.0.0.1:50000", RequestURI: "/plugins/x" + path}
 	args := plugin.Z_ServeHTTPArgs{ResponseWriterStream: writerID, Request: req,
 		Context: &plugin.Context{RequestId: "req1"}, RequestBodyStream: bodyID}
@@ -98,8 +105,8 @@ func (h *hooks) command(text string) (*model.CommandResponse, *model.AppError, f
 	start := time.Now()
 	args := &plugin.Z_ExecuteCommandArgs{
 		A: &plugin.Context{SessionId: "session1", RequestId: "req2", IPAddress: "127.0.0.1"},
-		B: &model.CommandArgs{UserId: "user1", ChannelId: "town-square", TeamId: "team1", Command: text,
-			SiteURL: "http://localhost:8065", Session: model.Session{Id: "session1", UserId: "user1",
+		B: &model.CommandArgs{UserId: userID, ChannelId: channelID, TeamId: teamID, Command: text,
+			SiteURL: "http://localhost:8065", Session: model.Session{Id: "session1", UserId: userID,
 				Props: map[string]string{"platform": "test"}}, UserMentions: map[string]string{"alice": "user2"}},
 	}
 	var ret plugin.Z_ExecuteCommandReturns
@@ -128,6 +135,7 @@ type cmdResult struct {
 	Props        map[string]interface{} `json:"props"`
 	Error        string                 `json:"error"`
 	Ms           float64                `json:"ms"`
+	Samples      []float64              `json:"samples_ms"`
 }
 
 func main() {
@@ -249,6 +257,10 @@ func run(dir string, probe bool, commands []string, rounds int) *report {
 		for _, c := range commands {
 			resp, appErr, ms, err := h.command(c)
 			r := &cmdResult{Ms: ms}
+			if prev := rep.Commands[c]; prev != nil {
+				r.Samples = prev.Samples
+			}
+			r.Samples = append(r.Samples, ms)
 			if err != nil {
 				r.Error = "rpc: " + err.Error()
 			} else if appErr != nil {

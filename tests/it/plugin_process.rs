@@ -94,8 +94,20 @@ async fn server_lifecycle_through_the_real_process() {
     assert!(implemented.error.is_none());
     let mut names = implemented.hooks.clone();
     names.sort();
-    assert_eq!(names, ["ExecuteCommand", "OnActivate", "OnDeactivate", "ServeHTTP"]);
-    let refused = hooks.user_has_joined_channel(pb::UserHasJoinedChannelRequest::default()).await.unwrap_err();
+    assert_eq!(
+        names,
+        [
+            "ExecuteCommand",
+            "MessageHasBeenPosted",
+            "OnActivate",
+            "OnDeactivate",
+            "OnPluginClusterEvent",
+            "ServeHTTP",
+            "UserHasJoinedChannel",
+            "UserHasLeftChannel",
+        ]
+    );
+    let refused = hooks.on_configuration_change(pb::OnConfigurationChangeRequest::default()).await.unwrap_err();
     assert_eq!(refused.code(), tonic::Code::Unimplemented);
 
     // Activation registers /incident with autocomplete and creates the bot.
@@ -151,7 +163,9 @@ async fn server_lifecycle_through_the_real_process() {
         .await
         .unwrap()
         .into_inner();
-    assert!(reply.response.unwrap().text.contains("Unknown subcommand `frobnicate`"));
+    let text = reply.response.unwrap().text;
+    assert!(text.starts_with("`/incident frobnicate` is not a command. Here is what `/incident` can do:"), "{text}");
+    assert!(text.contains("/incident help"), "the help follows: {text}");
 
     // ServeHTTP: the health endpoint, a streamed body over 64 KiB, an unknown path, an oversized body.
     let (status, headers, body, _) = serve_http(&mut hooks, "GET", "/api/v0/health", b"").await;
@@ -168,7 +182,8 @@ async fn server_lifecycle_through_the_real_process() {
     let (status, _, body, _) = serve_http(&mut hooks, "GET", "/api/v0/nope", b"").await;
     assert_eq!(status, 404);
     let json: serde_json::Value = serde_json::from_slice(&body).expect("404 is JSON");
-    assert!(json["error"].as_str().unwrap().contains("/api/v0/nope"));
+    assert_eq!(json["error"], "not_found");
+    assert!(json["message"].as_str().unwrap().contains("/api/v0/nope"));
 
     let huge = vec![b'x'; 17 * 1024 * 1024];
     let (status, _, _, _) = serve_http(&mut hooks, "POST", "/api/v0/health", &huge).await;

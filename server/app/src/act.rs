@@ -81,10 +81,11 @@ impl App {
         let announces = effects
             .iter()
             .any(|e| matches!(e, Effect::Post { message: incident_core::Message::Announcement { .. }, .. }));
-        if announces && !names.channels.contains_key(&incident.channel) {
-            if let Ok(Some(info)) = self.chat.channel(&incident.channel).await {
-                names.channels.insert(info.id, info.name);
-            }
+        if announces
+            && !names.channels.contains_key(&incident.channel)
+            && let Ok(Some(info)) = self.chat.channel(&incident.channel).await
+        {
+            names.channels.insert(info.id, info.name);
         }
         for effect in effects {
             self.run_effect(ctx, incident, effect, names, &mut report).await;

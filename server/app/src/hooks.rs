@@ -10,7 +10,14 @@ impl App {
     /// `user` joined (true) or left `channel`: recorded on every incident of the channel. Only the read model is
     /// consulted, so hooks in ordinary channels cost no PluginAPI call.
     pub async fn membership_changed(&self, ctx: &Ctx, channel: &ChannelId, joined: bool) -> Result<(), AppError> {
-        let ids = self.catalog().in_channel(channel);
+        let ids: Vec<_> = {
+            let catalog = self.catalog();
+            let known =
+                |id: &incident_core::IncidentId| catalog.get(id).is_some_and(|r| r.participants.contains(&ctx.user));
+            // A join of someone already known to be in the channel (the reporter and commander the start added)
+            // is not news: skip it without a call.
+            catalog.in_channel(channel).into_iter().filter(|id| !(joined && known(id))).collect()
+        };
         for id in ids {
             let Some(stored) = self.store.load(&id).await? else { continue };
             // Hooks record facts and reveal nothing, so decide() checks no access for them.

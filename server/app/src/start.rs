@@ -1,10 +1,14 @@
 //! Starting an incident: number, channel, record — in an order where a failure leaves nothing half-written.
 //!
-//! 1. validate and check the team (no side effect yet); 2. allocate the team number (CAS; a failed start skips it);
-//! 3. create the channel (next name on conflict); 4. index the channel and the team shard (dangling entries without
-//! a record are ignored by every reader); 5. write the record with CAS-if-absent — the commit point; 6. read model,
-//! cluster event, effects (members, overview post, websocket). If 4 or 5 fails, the channel is retired (renamed,
-//! since the PluginAPI subset cannot archive) and the index entries are removed, and the user is told so.
+//! 1. validate and check the team (no side effect yet);
+//! 2. allocate the team number (CAS; a failed start skips it, numbers are never reused);
+//! 3. create the channel (next name on conflict);
+//! 4. index the channel and the team shard (entries without a record are ignored by every reader);
+//! 5. write the record with CAS-if-absent: the commit point;
+//! 6. read model, cluster event, effects (members, overview post, websocket).
+//!
+//! If 4 or 5 fails, the channel is retired (renamed: the PluginAPI subset cannot archive), the index entries are
+//! removed, and the user is told so.
 
 use incident_core::incident::Checklist;
 use incident_core::{
@@ -152,7 +156,7 @@ impl App {
     }
 
     /// Indexes then writes the record (the commit point).
-    async fn commit(&self, incident: &Incident) -> Result<(), AppError> {
+    async fn commit(&self, incident: &Incident) -> Result<(), incident_store::StoreError> {
         self.store.index_channel(&incident.channel, &incident.id).await?;
         self.store.index_team(&incident.team, incident.number, &incident.id).await?;
         self.store.create(incident).await?;

@@ -9,7 +9,7 @@ use support::World;
 
 #[tokio::test]
 async fn start_creates_channel_then_record_then_replies() {
-    let w = World::new();
+    let w = World::seeded();
     let reply = w.run("alice", "town-square", "/incident start Database down").await;
     assert_eq!(reply, "Started **Database down** (INC-00001) in ~database-down.");
     let channel = w.channel("database-down");
@@ -40,7 +40,7 @@ async fn start_creates_channel_then_record_then_replies() {
 
 #[tokio::test]
 async fn the_command_set_end_to_end_on_fakes() {
-    let w = World::new();
+    let w = World::seeded();
     w.run("alice", "town-square", "/incident start DB").await;
     let db = "db";
     assert_eq!(w.run("alice", db, "/incident checkadd 1 Page the DBA").await, "Added “Page the DBA” to Tasks.");
@@ -88,7 +88,7 @@ async fn the_command_set_end_to_end_on_fakes() {
 
 #[tokio::test]
 async fn update_opens_a_dialog_and_the_submission_posts_as_the_author() {
-    let w = World::new();
+    let w = World::seeded();
     w.run("alice", "town-square", "/incident start DB").await;
     let out = w.app.command(&w.ctx("alice", "db"), "/incident update").await.unwrap();
     let Outcome::UpdateDialog(prefill) = out else { panic!("{out:?}") };
@@ -105,7 +105,7 @@ async fn update_opens_a_dialog_and_the_submission_posts_as_the_author() {
 
 #[tokio::test]
 async fn bad_input_reads_well() {
-    let w = World::new();
+    let w = World::seeded();
     let unknown = w.run("alice", "town-square", "/incident frobnicate").await;
     assert!(unknown.starts_with("ERROR: `/incident frobnicate` is not a command. Here is what `/incident` can do:"));
     assert!(unknown.contains("/incident timeline"));
@@ -127,7 +127,8 @@ async fn bad_input_reads_well() {
     );
     assert_eq!(w.run("alice", "db", "/incident announce ~off-topic").await, "Announced in ~off-topic.");
     assert!(w.server.posts_in(&w.channel("off-topic"))[0].contains("announced an incident: **DB**"));
-    w.server.world().read_only.insert(w.channel("town-square"));
+    let town = w.channel("town-square");
+    w.server.world().read_only.insert(town);
     assert!(
         w.run("alice", "db", "/incident announce ~town-square")
             .await
@@ -137,7 +138,7 @@ async fn bad_input_reads_well() {
 
 #[tokio::test]
 async fn private_incidents_read_as_not_found_to_outsiders() {
-    let w = World::new();
+    let w = World::seeded();
     let ctx = w.ctx("alice", "town-square");
     let started = w
         .app
@@ -177,21 +178,27 @@ async fn private_incidents_read_as_not_found_to_outsiders() {
 
 #[tokio::test]
 async fn a_failed_record_write_retires_the_channel() {
-    let w = World::new();
+    let w = World::seeded();
     w.kv.fail_writes("inc_", 1);
     let reply = w.run("alice", "town-square", "/incident start DB").await;
     assert!(reply.starts_with("ERROR: The incident could not be saved"), "{reply}");
     assert!(reply.contains("renamed to ~failed-db"), "{reply}");
     assert!(w.server.channel_id("db").is_none(), "no channel is left looking like an incident");
     assert!(w.app.catalog().is_empty());
-    assert!(w.kv.keys().iter().all(|k| !k.starts_with("inc_") && !k.starts_with("chx_")), "{:?}", w.kv.keys());
+    for key in w.kv.keys() {
+        let raw = String::from_utf8(w.kv.peek(&key).unwrap()).unwrap();
+        assert!(!key.starts_with("inc_"), "no record: {key}");
+        if key.starts_with("chx_") || key.starts_with("tix_") {
+            assert!(raw.contains(r#""ids":[]"#), "index entries removed: {key} = {raw}");
+        }
+    }
     // The next start works and skips the burnt number.
     assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
 }
 
 #[tokio::test]
 async fn another_node_sees_changes_after_the_cluster_event_and_rebuilds_from_kv() {
-    let w = World::new();
+    let w = World::seeded();
     w.run("alice", "town-square", "/incident start DB").await;
     let other = w.node();
     assert_eq!(other.rebuild().await.unwrap(), 1);
@@ -208,7 +215,7 @@ async fn another_node_sees_changes_after_the_cluster_event_and_rebuilds_from_kv(
 
 #[tokio::test]
 async fn hooks_record_membership_and_count_messages() {
-    let w = World::new();
+    let w = World::seeded();
     w.run("alice", "town-square", "/incident start DB").await;
     let channel = w.channel("db");
     w.app.membership_changed(&w.ctx("bob", "db"), &channel, true).await.unwrap();

@@ -1,4 +1,4 @@
-//! The state every part of the host shares: store, event hub, counters, plugin, trigger ids, supervisor.
+//! The state every part of the host shares: store, event hub, counters, faults, plugin, trigger ids, supervisor.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::bundle::PluginDir;
 use crate::counters::Counters;
 use crate::events::EventHub;
+use crate::faults::Faults;
 use crate::ids::new_id;
 use crate::store::Store;
 use crate::supervisor::Supervisor;
@@ -61,6 +62,8 @@ pub struct Shared {
     pub store: Store,
     pub events: EventHub,
     pub counters: Counters,
+    /// Faults injected into the PluginAPI (dev and tests only).
+    pub faults: Faults,
     pub site_url: String,
     pub page_dir: PathBuf,
     pub plugin: OnceLock<PluginDir>,
@@ -74,6 +77,7 @@ impl Shared {
             store,
             events: EventHub::default(),
             counters: Counters::default(),
+            faults: Faults::default(),
             site_url,
             page_dir,
             plugin: OnceLock::new(),

@@ -1,5 +1,6 @@
 //! `DevHost`: the library entry point used by `main.rs`, end-to-end tests and benchmarks.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use crate::api::convert::ApiError;
 use crate::context::{PluginStatus, Shared};
 use crate::counters::ApiCalls;
 use crate::events::WsEvent;
+use crate::faults::{Fault, FaultError};
 use crate::interactions::{self, DialogSubmission};
 use crate::servehttp::{PluginRequest, PluginResponse};
 use crate::store::{SEED_TEAM, Store, StoreError};
@@ -65,6 +67,8 @@ pub enum DevHostError {
     UnknownUser(String),
     #[error("no channel {0:?} in team {SEED_TEAM}")]
     UnknownChannel(String),
+    #[error("cannot restart the plugin: {0}")]
+    Restart(String),
 }
 
 /// A running dev host: web server, store and the supervised plugin nodes.
@@ -244,6 +248,28 @@ impl DevHost {
     /// How many times the health check restarted a node (within the last hour).
     pub fn restart_count(&self) -> usize {
         supervisor::restart_count(&self.shared)
+    }
+
+    /// Makes the PluginAPI call `rpc` (Mattermost's name, e.g. `"KVSetWithOptions"`) fail, look unreachable or
+    /// answer late on every node, until [`DevHost::clear_faults`] or until `fault.times` calls were affected.
+    pub fn inject_fault(&self, rpc: &str, fault: Fault) -> Result<(), FaultError> {
+        self.shared.faults.inject(rpc, fault)
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// The faults still active, by RPC name.
+    pub fn faults(&self) -> BTreeMap<String, Fault> {
+        self.shared.faults.list()
+    }
+
+    /// Restarts the plugin on every node as an admin's disable/enable does: OnDeactivate and stop where it runs,
+    /// then launch and activate. Returns once every node is active or failed again (see [`DevHost::plugin_state`]).
+    pub async fn restart_plugin(&self) -> Result<(), DevHostError> {
+        supervisor::restart_all(&self.shared).await.map_err(DevHostError::Restart)
     }
 
     /// Stops the plugin (OnDeactivate, Shutdown, 2 s, kill) and the web server.

@@ -391,6 +391,25 @@ async fn restart(shared: &Arc<Shared>, node: &Arc<Node>) {
     activate(shared, node).await;
 }
 
+/// Deactivates and stops every node that runs, then activates every node again (disable + enable).
+pub async fn restart_all(shared: &Arc<Shared>) -> Result<(), String> {
+    if shared.sup.stopping.load(Ordering::SeqCst) {
+        return Err("the dev host is stopping".into());
+    }
+    let nodes = shared.sup.nodes();
+    if nodes.is_empty() {
+        return Err(status(shared).message);
+    }
+    // Starting keeps the health loop away from a node while it is taken down on purpose.
+    for node in &nodes {
+        node.set_state(NodeState::Starting);
+    }
+    publish_status(shared);
+    futures::future::join_all(nodes.iter().map(|n| deactivate(shared, n))).await;
+    futures::future::join_all(nodes.iter().map(|n| activate(shared, n))).await;
+    Ok(())
+}
+
 /// Stops every node cleanly and shuts the PluginAPI servers down.
 pub async fn stop(shared: &Arc<Shared>) {
     let nodes = shared.sup.nodes();

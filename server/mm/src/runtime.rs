@@ -108,13 +108,9 @@ async fn serve<H: Hooks>(make: impl FnOnce(Plugin) -> H) -> Result<(), StartErro
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(StartError::NotLaunchedByServer);
     }
+    // The first log line names the transport (gRPC: "plugin serving … transport=grpc", net/rpc: "starting the
+    // plugin over netrpc"); start-up failures stay one `[ERROR]` line.
     let transport = Transport::from_env();
-    tracing::info!(
-        transport = transport.name(),
-        pid = std::process::id(),
-        "starting the plugin over {}",
-        transport.name()
-    );
     if transport == Transport::NetRpc {
         return crate::netrpc::serve(make, MAX_HTTP_BODY).await;
     }

@@ -1,61 +1,73 @@
-//! The `/incident` slash command: its registration, help text and dispatch.
+//! The `/incident` slash command: its registration and ExecuteCommand → app → CommandResponse (replies, the
+//! end-confirmation button, dialogs).
 
-use mm::model::{Command, CommandArgs, CommandResponse};
+use incident_app::{App, Ctx, Outcome};
+use incident_core::spec;
+use mm::Api;
+use mm::model::{Command, CommandArgs, CommandResponse, OpenDialog};
+use serde_json::{Map, Value, json};
 
-pub const TRIGGER: &str = "incident";
+use crate::dialogs;
+use crate::ids;
 
-/// Subcommands with their argument hint and what they do, for help and autocomplete.
-pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
-    ("start", "[name]", "Start an incident (a dialog without a name)."),
-    ("end", "", "End the incident of this channel."),
-    ("restart", "", "Reopen an ended incident."),
-    ("update", "", "Post a status update."),
-    ("check", "<checklist #> <item #>", "Check or uncheck a task."),
-    ("checkadd", "<checklist #> <text>", "Add a task to a checklist."),
-    ("checkremove", "<checklist #> <item #>", "Remove a task."),
-    ("announce", "~channel …", "Post the incident summary to other channels."),
-    ("list", "", "List your active incidents in this team."),
-    ("commander", "[@username]", "Show or change the commander."),
-    ("info", "", "Summary of this channel's incident."),
-    ("timeline", "", "The incident timeline."),
-    ("help", "", "Show this help."),
-];
-
-/// The registration sent in OnActivate.
+/// The registration sent in OnActivate. The gRPC `Command` message carries only a description and a hint, not the
+/// autocomplete tree, so the hint lists the subcommands.
 pub fn registration() -> Command {
-    let names: Vec<&str> = SUBCOMMANDS.iter().map(|(name, _, _)| *name).collect();
+    let names: Vec<&str> = spec::SUBCOMMANDS.iter().map(|s| s.name).collect();
     Command {
-        trigger: TRIGGER.into(),
+        trigger: spec::TRIGGER.into(),
         team_id: String::new(),
         display_name: "Incident Collaboration".into(),
         description: "Run incidents from Mattermost.".into(),
         auto_complete: true,
-        auto_complete_desc: "Run incidents: start, update, check tasks, end.".into(),
+        auto_complete_desc: format!("Available commands: {}", names.join(", ")),
         auto_complete_hint: format!("[{}]", names.join("|")),
     }
 }
 
-/// The Markdown help text.
-pub fn help() -> String {
-    let mut text = String::from("#### Incident Collaboration: `/incident` commands\n\n");
-    for (name, hint, what) in SUBCOMMANDS {
-        let usage = if hint.is_empty() { format!("/{TRIGGER} {name}") } else { format!("/{TRIGGER} {name} {hint}") };
-        text.push_str(&format!("- `{usage}`: {what}\n"));
+/// Runs one invocation. The clock is read here, once.
+pub async fn execute(app: &App, api: &Api, plugin_id: &str, args: CommandArgs) -> CommandResponse {
+    let Ok(user) = args.user_id.clone().try_into() else {
+        return CommandResponse::ephemeral("This command needs a signed-in user.");
+    };
+    let ctx = Ctx {
+        user,
+        team: args.team_id.clone().try_into().ok(),
+        channel: args.channel_id.clone().try_into().ok(),
+        now: ids::now(),
+    };
+    match app.command(&ctx, &args.command).await {
+        Ok(Outcome::Reply(text)) => CommandResponse::ephemeral(text),
+        Ok(Outcome::ConfirmEnd { text, incident }) => {
+            let url = format!("/plugins/{plugin_id}{}", dialogs::END_PATH);
+            let attachment = json!({
+                "text": text,
+                "actions": [{
+                    "id": "endincident",
+                    "name": "End incident",
+                    "type": "button",
+                    "style": "danger",
+                    "integration": { "url": url, "context": { "incident_id": incident } },
+                }],
+            });
+            let mut props = Map::new();
+            props.insert("attachments".into(), Value::Array(vec![attachment]));
+            CommandResponse { props, ..CommandResponse::ephemeral(text) }
+        }
+        Ok(Outcome::StartDialog { description }) => {
+            open(api, &args, format!("/plugins/{plugin_id}{}", dialogs::START_PATH), dialogs::start(&description)).await
+        }
+        Ok(Outcome::UpdateDialog(prefill)) => {
+            open(api, &args, format!("/plugins/{plugin_id}{}", dialogs::UPDATE_PATH), dialogs::update(&prefill)).await
+        }
+        Err(e) => CommandResponse::ephemeral(e.to_string()),
     }
-    text
 }
 
-/// Runs one invocation of the command.
-pub fn execute(args: &CommandArgs) -> CommandResponse {
-    let mut words = args.command.split_whitespace();
-    let trigger = words.next().unwrap_or_default();
-    match words.next() {
-        None | Some("help") => CommandResponse::ephemeral(help()),
-        Some(sub) if SUBCOMMANDS.iter().any(|(name, _, _)| *name == sub) => CommandResponse::ephemeral(format!(
-            "`{trigger} {sub}` is not available in this version of the plugin yet. Type `/{TRIGGER} help` for what is."
-        )),
-        Some(other) => CommandResponse::ephemeral(format!(
-            "Unknown subcommand `{other}`. Type `/{TRIGGER} help` to see the commands."
-        )),
+async fn open(api: &Api, args: &CommandArgs, url: String, dialog: mm::model::Dialog) -> CommandResponse {
+    let request = OpenDialog { trigger_id: args.trigger_id.clone(), url, dialog };
+    match api.open_interactive_dialog(request).await {
+        Ok(()) => CommandResponse::ephemeral(""),
+        Err(e) => CommandResponse::ephemeral(format!("The dialog could not be opened ({e}). Please try again.")),
     }
 }

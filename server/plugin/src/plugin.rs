@@ -1,30 +1,85 @@
-//! The composition root: wires the Mattermost hooks to the command and HTTP handlers.
+//! The composition root: builds the store, the app and its ports over the PluginAPI, and serves the hooks.
 
-use crate::{command, http};
+use std::sync::{Arc, OnceLock};
+
 use async_trait::async_trait;
-use mm::model::{AppError, Bot, CommandArgs, CommandResponse};
+use incident_app::{App, Ctx, Ports};
+use incident_core::{ChannelId, IncidentId, UserId};
+use incident_store::Store;
+use mm::model::{AppError, Bot, ChannelMember, ClusterEvent, CommandArgs, CommandResponse, Post, User};
 use mm::{Api, Hook, Hooks, HttpRequest, HttpResponse, Manifest};
-use std::sync::OnceLock;
+use serde::Deserialize;
+
+use crate::ports::{CLUSTER_EVENT, MmKv, MmPorts};
+use crate::{command, http, ids};
 
 /// The plugin's state for the life of the process.
 pub struct IncidentPlugin {
     api: Api,
     manifest: Manifest,
-    bot_user_id: OnceLock<String>,
+    bot_user_id: Arc<OnceLock<String>>,
+    app: Arc<App>,
     router: axum::Router,
 }
 
 impl IncidentPlugin {
     pub fn new(plugin: mm::Plugin) -> Self {
-        let router = http::router(http::State { manifest: plugin.manifest.clone() });
-        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id: OnceLock::new(), router }
+        let bot_user_id = Arc::new(OnceLock::new());
+        let ports = Arc::new(MmPorts::new(plugin.api.clone(), bot_user_id.clone()));
+        let store = Store::new(Arc::new(MmKv(plugin.api.clone())));
+        let app_ports = Ports {
+            chat: ports.clone(),
+            people: ports.clone(),
+            events: ports.clone(),
+            ids: Arc::new(ids::RandomIds::new()),
+        };
+        let app = Arc::new(App::new(store, app_ports));
+        let router = http::router(http::State { manifest: plugin.manifest.clone(), app: app.clone(), ports });
+        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router }
     }
+
+    fn is_bot(&self, user_id: &str) -> bool {
+        self.bot_user_id.get().is_some_and(|b| b == user_id)
+    }
+
+    /// A hook's context: the user and channel it is about, now.
+    fn hook_ctx(user: &str, channel: &str) -> Option<(Ctx, ChannelId)> {
+        let user = UserId::try_from(user).ok()?;
+        let channel = ChannelId::try_from(channel).ok()?;
+        Some((Ctx { user, team: None, channel: Some(channel.clone()), now: ids::now() }, channel))
+    }
+
+    async fn membership(&self, member: ChannelMember, joined: bool) {
+        if self.is_bot(&member.user_id) {
+            return;
+        }
+        let Some((ctx, channel)) = Self::hook_ctx(&member.user_id, &member.channel_id) else { return };
+        if let Err(e) = self.app.membership_changed(&ctx, &channel, joined).await {
+            tracing::warn!(error = %e, %channel, joined, "recording a membership change failed");
+        }
+    }
+}
+
+/// The payload of [`CLUSTER_EVENT`].
+#[derive(Debug, Deserialize)]
+struct Changed {
+    incident_id: IncidentId,
+    version: u64,
 }
 
 #[async_trait]
 impl Hooks for IncidentPlugin {
     fn implemented(&self) -> &'static [Hook] {
-        &[Hook::OnActivate, Hook::OnDeactivate, Hook::ExecuteCommand, Hook::ServeHttp]
+        &[
+            Hook::OnActivate,
+            Hook::OnDeactivate,
+            Hook::ExecuteCommand,
+            Hook::ServeHttp,
+            Hook::MessageHasBeenPosted,
+            Hook::UserHasJoinedChannel,
+            Hook::UserHasLeftChannel,
+            Hook::OnPluginClusterEvent,
+        ]
     }
 
     async fn on_activate(&self) -> Result<(), AppError> {
@@ -39,6 +94,11 @@ impl Hooks for IncidentPlugin {
         let bot_id = self.api.ensure_bot_user(bot).await.map_err(|e| activation("creating the bot", e))?;
         let _ = self.bot_user_id.set(bot_id);
         self.api.register_command(command::registration()).await.map_err(|e| activation("registering /incident", e))?;
+        // Lists start empty if the rebuild fails; commands still find incidents through the channel index.
+        match self.app.rebuild().await {
+            Ok(n) => tracing::info!(incidents = n, "read model rebuilt from the KV store"),
+            Err(e) => tracing::error!(error = %e, "rebuilding the read model failed; lists fill as incidents change"),
+        }
         tracing::info!(version = %self.manifest.version, "incident plugin activated");
         Ok(())
     }
@@ -49,10 +109,43 @@ impl Hooks for IncidentPlugin {
     }
 
     async fn execute_command(&self, args: CommandArgs) -> Result<CommandResponse, AppError> {
-        Ok(command::execute(&args))
+        Ok(command::execute(&self.app, &self.api, &self.manifest.id, args).await)
     }
 
     async fn serve_http(&self, request: HttpRequest) -> HttpResponse {
         http::serve(&self.router, request).await
+    }
+
+    async fn message_has_been_posted(&self, post: Post) {
+        // System messages (joins, header changes) and the bot's own posts are not conversation.
+        if !post.r#type.is_empty() || self.is_bot(&post.user_id) {
+            return;
+        }
+        let Ok(channel) = ChannelId::try_from(post.channel_id) else { return };
+        if let Err(e) = self.app.message_posted(&channel).await {
+            tracing::warn!(error = %e, %channel, "counting a message failed");
+        }
+    }
+
+    async fn user_has_joined_channel(&self, member: ChannelMember, _actor: Option<User>) {
+        self.membership(member, true).await;
+    }
+
+    async fn user_has_left_channel(&self, member: ChannelMember, _actor: Option<User>) {
+        self.membership(member, false).await;
+    }
+
+    async fn on_plugin_cluster_event(&self, event: ClusterEvent) {
+        if event.id != CLUSTER_EVENT {
+            return;
+        }
+        match serde_json::from_slice::<Changed>(&event.data) {
+            Ok(c) => {
+                if let Err(e) = self.app.incident_changed_elsewhere(&c.incident_id, c.version).await {
+                    tracing::warn!(error = %e, incident = %c.incident_id, "refreshing after a cluster event failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "ignoring a malformed cluster event"),
+        }
     }
 }

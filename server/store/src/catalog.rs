@@ -247,9 +247,7 @@ impl Catalog {
         match q.sort {
             Sort::Newest => hits.sort_by(|a, b| (b.created_at, b.number, &b.id).cmp(&(a.created_at, a.number, &a.id))),
             Sort::Oldest => hits.sort_by(|a, b| (a.created_at, a.number, &a.id).cmp(&(b.created_at, b.number, &b.id))),
-            Sort::Name => {
-                hits.sort_by(|a, b| (a.name.to_lowercase(), a.number).cmp(&(b.name.to_lowercase(), b.number)))
-            }
+            Sort::Name => hits.sort_by_key(|r| (r.name.to_lowercase(), r.number)),
         }
         let per_page = q.per_page.max(1);
         let total = hits.len();

@@ -24,6 +24,9 @@ pub struct KvCalls {
     pub lists: u64,
 }
 
+/// Key → (value, expiry in ms since the epoch).
+type Entries = BTreeMap<String, (Vec<u8>, Option<i64>)>;
+
 #[derive(Debug, Default)]
 struct Counters {
     gets: AtomicU64,
@@ -36,7 +39,7 @@ struct Counters {
 /// A shared in-memory KV store. Clone the `Arc` to give several "nodes" the same store.
 #[derive(Debug, Default)]
 pub struct MemoryKv {
-    entries: Mutex<BTreeMap<String, (Vec<u8>, Option<i64>)>>,
+    entries: Mutex<Entries>,
     now_ms: AtomicI64,
     counters: Counters,
     /// (key prefix, remaining failures): writes to matching keys fail with `Unavailable`.
@@ -88,7 +91,7 @@ impl MemoryKv {
         self.lock().insert(key.to_owned(), (value.to_vec(), None));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (Vec<u8>, Option<i64>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -116,9 +116,15 @@ impl Store {
         Ok(self.read::<Counter>(&key).await?.map_or(0, |s| s.value.value))
     }
 
-    /// Adds `id` to the channel's index.
+    /// Adds `id` to the channel's index. The channel is usually brand new, so the first try writes the index
+    /// without reading it (one call); an existing index falls back to the read-modify-CAS loop.
     pub async fn index_channel(&self, channel: &ChannelId, id: &IncidentId) -> Result<(), StoreError> {
-        self.add_id(&keys::channel_index(channel), id).await
+        let key = keys::channel_index(channel);
+        let fresh = record::encode(&IdList { ids: vec![id.clone()] });
+        if self.kv.set(&key, &fresh, Expect::Absent, None).await? {
+            return Ok(());
+        }
+        self.add_id(&key, id).await
     }
 
     /// Removes `id` from the channel's index.

@@ -17,6 +17,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
 use crate::context::Shared;
+use crate::faults::Injected;
 
 /// Largest request the API server accepts (a default `grpc.NewServer()`: 4 MiB).
 pub const MAX_API_REQUEST: usize = 4 * 1024 * 1024;
@@ -37,6 +38,27 @@ impl ApiService {
         self.shared.counters.record_rpc(rpc);
         if let Some(node) = self.shared.sup.nodes().get(self.node) {
             node.api_calls.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// How an injected fault answers instead of the RPC.
+enum Refusal {
+    App(convert::ApiError),
+    Transport(Status),
+}
+
+impl ApiService {
+    /// Applies the fault injected on `rpc`, if any: sleeps for a delay, or says how to refuse the call.
+    async fn injected(&self, rpc: &str) -> Result<(), Refusal> {
+        match self.shared.faults.take(rpc) {
+            None => Ok(()),
+            Some(Injected::Delay(d)) => {
+                tokio::time::sleep(d).await;
+                Ok(())
+            }
+            Some(Injected::Fail(e)) => Err(Refusal::App(e)),
+            Some(Injected::Unavailable(message)) => Err(Refusal::Transport(Status::unavailable(message))),
         }
     }
 }
@@ -65,13 +87,20 @@ pub async fn serve(shared: Arc<Shared>, node: usize) -> std::io::Result<(SocketA
 
 macro_rules! plugin_api {
     ($($style:ident $method:ident($req:ident) -> $resp:ident = $rpc:literal;)*) => {
+        /// Every PluginAPI call the dev host serves, by its Mattermost name (fault injection checks names here).
+        pub const RPC_NAMES: &[&str] = &[$($rpc),*];
+
         #[tonic::async_trait]
         #[allow(clippy::needless_update)]
         impl PluginApi for ApiService {
             $(
                 async fn $method(&self, request: Request<pb::$req>) -> Result<Response<pb::$resp>, Status> {
                     self.count($rpc);
-                    let result = ApiService::$method(self, request.into_inner());
+                    let result = match self.injected($rpc).await {
+                        Ok(()) => ApiService::$method(self, request.into_inner()),
+                        Err(Refusal::App(e)) => Err(e),
+                        Err(Refusal::Transport(status)) => return Err(status),
+                    };
                     plugin_api!(@$style result, $resp, $rpc)
                 }
             )*

@@ -1,5 +1,6 @@
 //! The dev web server (127.0.0.1 only): page, static files, `/api/v4`, `/dev/api`, `/plugins/<id>/…`, websocket.
 
+mod faults;
 mod rest;
 mod ws;
 
@@ -104,7 +105,7 @@ pub fn identity_cookies(user_id: &str) -> AppendHeaders<[(header::HeaderName, He
 }
 
 pub fn router(shared: Arc<Shared>) -> Router {
-    let api = rest::routes().layer(DefaultBodyLimit::max(MAX_API_BODY));
+    let api = rest::routes().merge(faults::routes()).layer(DefaultBodyLimit::max(MAX_API_BODY));
     Router::new()
         .route("/", get(index))
         .route("/static/plugins/{plugin_id}/{*file}", get(plugin_static))

@@ -123,6 +123,10 @@ pub fn json_error(status: StatusCode, message: &str) -> HttpResponse {
 }
 
 #[cfg(test)]
+#[path = "http_bridge_props.rs"]
+mod http_bridge_props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -76,16 +76,15 @@ async fn read_body(stream: super::yamux::Stream, max_body: usize) -> Result<Body
 
 /// The plugin's request; the error names what was invalid.
 fn build_request(go: GoHttpRequest, body: Bytes) -> Result<HttpRequest, &'static str> {
-    let bad = |what: &'static str| what;
-    let url = String::from_utf8(go.url.0).map_err(|_| bad("url"))?;
+    let url = String::from_utf8(go.url.0).map_err(|_| "url")?;
     let mut uri =
-        if url.is_empty() { "/".parse::<http::Uri>() } else { url.parse::<http::Uri>() }.map_err(|_| bad("url"))?;
+        if url.is_empty() { "/".parse::<http::Uri>() } else { url.parse::<http::Uri>() }.map_err(|_| "url")?;
     if uri.scheme().is_some() {
         // Only the path and query matter to the plugin.
-        uri = uri.path_and_query().map_or("/", |p| p.as_str()).parse().map_err(|_| bad("url"))?;
+        uri = uri.path_and_query().map_or("/", |p| p.as_str()).parse().map_err(|_| "url")?;
     }
     let method = if go.method.is_empty() { "GET" } else { go.method.as_str() };
-    let method = http::Method::from_bytes(method.as_bytes()).map_err(|_| bad("method"))?;
+    let method = http::Method::from_bytes(method.as_bytes()).map_err(|_| "method")?;
     let mut request = HttpRequest::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;

@@ -50,6 +50,7 @@ pub async fn serve<H: Hooks>(make: impl FnOnce(Plugin) -> H, max_body: usize) ->
     let exe = std::env::current_exe().map_err(StartError::Executable)?;
     let exe = exe.canonicalize().unwrap_or(exe);
     let manifest = find_manifest(&exe)?;
+    tracing::info!(transport = "netrpc", pid = std::process::id(), plugin_id = %manifest.id, "starting the plugin over netrpc");
 
     // go-plugin servers ignore SIGINT, so Ctrl-C on the server does not kill us before OnDeactivate.
     if let Ok(mut interrupts) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {

@@ -468,7 +468,7 @@ mod tests {
         c.write_all(b"hello").await.unwrap();
         let mut s = server.accept().await.unwrap();
         assert_eq!(&s.read_exact(5).await.unwrap()[..], b"hello");
-        let mut s2 = server.open().unwrap();
+        let s2 = server.open().unwrap();
         assert_eq!(s2.id(), 2);
         s2.write_all(b"x").await.unwrap();
         let mut c2 = client.accept().await.unwrap();

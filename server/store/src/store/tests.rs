@@ -104,8 +104,8 @@ async fn channel_and_sharded_team_indexes() {
     assert_eq!(store.team_incidents(&team).await.unwrap(), [a.id.clone(), b.id.clone()]);
     store.unindex_channel(&a.channel, &a.id).await.unwrap();
     store.unindex_team(&team, b.number, &b.id).await.unwrap();
-    assert_eq!(store.channel_incidents(&a.channel).await.unwrap(), [b.id.clone()]);
-    assert_eq!(store.team_incidents(&team).await.unwrap(), [a.id.clone()]);
+    assert_eq!(store.channel_incidents(&a.channel).await.unwrap(), std::slice::from_ref(&b.id));
+    assert_eq!(store.team_incidents(&team).await.unwrap(), std::slice::from_ref(&a.id));
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ pub struct World {
 }
 
 impl World {
-    pub fn new() -> Self {
+    pub fn seeded() -> Self {
         let kv = Arc::new(MemoryKv::new());
         let server = FakeServer::seeded();
         let app = fakes::app(kv.clone(), server.clone());

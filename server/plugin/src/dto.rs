@@ -1,0 +1,125 @@
+//! The JSON the HTTP API speaks: list rows (the webapp's `Incident` type) and the single-incident view.
+
+use incident_app::Row;
+use incident_core::{Incident, Status, Visibility};
+use serde::Serialize;
+
+/// One row of `GET /api/v0/incidents` (webapp `types.ts` `Incident`, plus number and reference).
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub status: &'static str,
+    pub commander_id: String,
+    pub channel_id: String,
+    pub is_private: bool,
+    pub created_at: i64,
+    pub tasks_done: usize,
+    pub tasks_total: usize,
+    pub number: u64,
+    pub reference: String,
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Active => "active",
+        Status::Ended => "ended",
+    }
+}
+
+impl Item {
+    pub fn of_row(r: &Row) -> Self {
+        Item {
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            status: status(r.status),
+            commander_id: r.commander.to_string(),
+            channel_id: r.channel.to_string(),
+            is_private: r.visibility == Visibility::Private,
+            created_at: r.created_at.millis(),
+            tasks_done: r.tasks_done,
+            tasks_total: r.tasks_total,
+            number: r.number,
+            reference: r.reference(),
+        }
+    }
+
+    pub fn of(i: &Incident) -> Self {
+        Item::of_row(&Row::of(i))
+    }
+}
+
+/// `{items, total}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct List {
+    pub items: Vec<Item>,
+    pub total: usize,
+}
+
+/// `GET /api/v0/incidents/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    #[serde(flatten)]
+    pub item: Item,
+    pub team_id: String,
+    pub reporter_id: String,
+    pub description: String,
+    pub ended_at: Option<i64>,
+    pub checklists: Vec<ChecklistDto>,
+    pub last_update: Option<UpdateDto>,
+    pub timeline_events: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistDto {
+    pub title: String,
+    pub items: Vec<TaskDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskDto {
+    pub title: String,
+    pub done: bool,
+    pub assignee_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateDto {
+    pub author_id: String,
+    pub at: i64,
+    pub message: String,
+}
+
+impl Detail {
+    pub fn of(i: &Incident) -> Self {
+        Detail {
+            item: Item::of(i),
+            team_id: i.team.to_string(),
+            reporter_id: i.reporter.to_string(),
+            description: i.description.clone(),
+            ended_at: i.ended_at.map(|t| t.millis()),
+            checklists: i
+                .checklists
+                .iter()
+                .map(|c| ChecklistDto {
+                    title: c.title.clone(),
+                    items: c
+                        .items
+                        .iter()
+                        .map(|t| TaskDto {
+                            title: t.title.clone(),
+                            done: t.is_done(),
+                            assignee_id: t.assignee.as_ref().map(ToString::to_string),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            last_update: i.last_update().map(|u| UpdateDto {
+                author_id: u.author.to_string(),
+                at: u.at.millis(),
+                message: u.message.clone(),
+            }),
+            timeline_events: i.timeline.len(),
+        }
+    }
+}

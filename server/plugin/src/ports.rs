@@ -1,0 +1,232 @@
+//! The app's ports and the store's `Kv`, implemented over Mattermost's PluginAPI (`mm::Api`).
+
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use incident_app::{ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
+use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
+use incident_store::{Expect, Kv, KvError};
+use mm::model::{Broadcast, Channel, ChannelType, ClusterEvent, KvSetOptions, Post};
+use mm::{Api, ApiError};
+use serde_json::json;
+
+/// The websocket event browsers receive as `custom_<plugin id>_incident_updated`.
+pub const WS_EVENT: &str = "incident_updated";
+/// The cluster event other nodes receive when an incident changed.
+pub const CLUSTER_EVENT: &str = "incident_changed";
+/// Keys per `KVList` page.
+const KV_PAGE: i32 = 1000;
+
+/// The plugin KV store as the incident store's [`Kv`].
+pub struct MmKv(pub Api);
+
+fn kv_error(e: ApiError) -> KvError {
+    KvError::Unavailable(e.to_string())
+}
+
+#[async_trait]
+impl Kv for MmKv {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, KvError> {
+        self.0.kv_get(key).await.map_err(kv_error)
+    }
+
+    async fn set(&self, key: &str, value: &[u8], expect: Expect<'_>, ttl_secs: Option<u64>) -> Result<bool, KvError> {
+        let (atomic, old_value) = match expect {
+            Expect::Anything => (false, None),
+            Expect::Absent => (true, None),
+            Expect::Bytes(old) => (true, Some(old.to_vec())),
+        };
+        let expire_in_seconds = ttl_secs.map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX));
+        let options = KvSetOptions { atomic, old_value, expire_in_seconds };
+        self.0.kv_set_with_options(key, value, options).await.map_err(kv_error)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), KvError> {
+        self.0.kv_delete(key).await.map_err(kv_error)
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, KvError> {
+        let mut out = Vec::new();
+        for page in 0.. {
+            let keys = self.0.kv_list(page, KV_PAGE).await.map_err(kv_error)?;
+            let last = keys.len() < KV_PAGE as usize;
+            out.extend(keys.into_iter().filter(|k| k.starts_with(prefix)));
+            if last {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Chat, people and events over the PluginAPI.
+pub struct MmPorts {
+    api: Api,
+    /// The bot's user id, known after activation.
+    pub bot: Arc<OnceLock<String>>,
+}
+
+impl MmPorts {
+    pub fn new(api: Api, bot: Arc<OnceLock<String>>) -> Self {
+        MmPorts { api, bot }
+    }
+
+    fn bot_id(&self) -> String {
+        self.bot.get().cloned().unwrap_or_default()
+    }
+}
+
+fn chat_error(e: ApiError) -> ChatError {
+    match e {
+        ApiError::App { error, .. } => ChatError::Refused(error.message),
+        ApiError::Transport { .. } => ChatError::Unavailable(e.to_string()),
+    }
+}
+
+/// `Ok(None)` for a 404, the value otherwise.
+fn found<T>(r: Result<T, ApiError>) -> Result<Option<T>, ChatError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(chat_error(e)),
+    }
+}
+
+fn parse<T: TryFrom<String>>(s: String) -> Option<T> {
+    T::try_from(s).ok()
+}
+
+fn channel_info(c: Channel) -> Option<ChannelInfo> {
+    Some(ChannelInfo { id: parse(c.id)?, team: parse(c.team_id)?, name: c.name })
+}
+
+#[async_trait]
+impl Chat for MmPorts {
+    async fn create_channel(&self, c: &NewChannel) -> Result<ChannelId, ChatError> {
+        let channel = Channel {
+            team_id: c.team.to_string(),
+            name: c.name.clone(),
+            display_name: c.display_name.clone(),
+            r#type: if c.private { ChannelType::Private } else { ChannelType::Open },
+            purpose: c.purpose.clone(),
+            creator_id: c.creator.to_string(),
+            ..Channel::default()
+        };
+        match self.api.create_channel(channel).await {
+            Ok(created) => {
+                parse(created.id).ok_or_else(|| ChatError::Refused("the server returned a bad channel id".into()))
+            }
+            Err(ApiError::App { error, .. }) if error.id.contains("exists") => Err(ChatError::NameTaken),
+            Err(e) => Err(chat_error(e)),
+        }
+    }
+
+    async fn retire_channel(&self, channel: &ChannelId, name: &str, display_name: &str) -> Result<(), ChatError> {
+        let mut c = self.api.get_channel(channel.as_str()).await.map_err(chat_error)?;
+        c.name = name.to_owned();
+        c.display_name = display_name.to_owned();
+        self.api.update_channel(c).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn set_channel_privacy(&self, channel: &ChannelId, private: bool) -> Result<(), ChatError> {
+        let mut c = self.api.get_channel(channel.as_str()).await.map_err(chat_error)?;
+        c.r#type = if private { ChannelType::Private } else { ChannelType::Open };
+        self.api.update_channel(c).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn add_member(&self, channel: &ChannelId, user: &UserId) -> Result<(), ChatError> {
+        self.api.add_channel_member(channel.as_str(), user.as_str()).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn remove_member(&self, channel: &ChannelId, user: &UserId) -> Result<(), ChatError> {
+        self.api.delete_channel_member(channel.as_str(), user.as_str()).await.map_err(chat_error)
+    }
+
+    async fn post(&self, channel: &ChannelId, author: Option<&UserId>, text: &str) -> Result<(), ChatError> {
+        let post = Post {
+            channel_id: channel.to_string(),
+            user_id: author.map_or_else(|| self.bot_id(), |u| u.to_string()),
+            message: text.to_owned(),
+            ..Post::default()
+        };
+        self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn ephemeral(&self, user: &UserId, channel: &ChannelId, text: &str) -> Result<(), ChatError> {
+        let post = Post {
+            channel_id: channel.to_string(),
+            user_id: self.bot_id(),
+            message: text.to_owned(),
+            ..Post::default()
+        };
+        self.api.send_ephemeral_post(user.as_str(), post).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn channel_by_name(&self, team: &TeamId, name: &str) -> Result<Option<ChannelInfo>, ChatError> {
+        Ok(found(self.api.get_channel_by_name(team.as_str(), name, false).await)?.and_then(channel_info))
+    }
+
+    async fn channel(&self, id: &ChannelId) -> Result<Option<ChannelInfo>, ChatError> {
+        Ok(found(self.api.get_channel(id.as_str()).await)?.and_then(channel_info))
+    }
+
+    async fn post_info(&self, id: &PostId) -> Result<Option<PostInfo>, ChatError> {
+        let post = found(self.api.get_post(id.as_str()).await)?;
+        Ok(post.and_then(|p| Some(PostInfo { id: parse(p.id)?, channel: parse(p.channel_id)?, message: p.message })))
+    }
+}
+
+#[async_trait]
+impl People for MmPorts {
+    async fn users(&self, ids: &[UserId]) -> Result<Vec<Person>, ChatError> {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let users = self.api.get_users_by_ids(&ids).await.map_err(chat_error)?;
+        Ok(users
+            .into_iter()
+            .filter_map(|u| {
+                let is_system_admin = u.roles.split_whitespace().any(|r| r == "system_admin");
+                Some(Person { id: parse(u.id)?, username: u.username, is_system_admin })
+            })
+            .collect())
+    }
+
+    async fn by_username(&self, username: &str) -> Result<Option<Person>, ChatError> {
+        let user = found(self.api.get_user_by_username(username).await)?;
+        Ok(user.and_then(|u| {
+            let is_system_admin = u.roles.split_whitespace().any(|r| r == "system_admin");
+            Some(Person { id: parse(u.id)?, username: u.username, is_system_admin })
+        }))
+    }
+
+    async fn is_channel_member(&self, channel: &ChannelId, user: &UserId) -> Result<bool, ChatError> {
+        Ok(found(self.api.get_channel_member(channel.as_str(), user.as_str()).await)?.is_some())
+    }
+
+    async fn is_team_member(&self, team: &TeamId, user: &UserId) -> Result<bool, ChatError> {
+        Ok(found(self.api.get_team_member(team.as_str(), user.as_str()).await)?.is_some_and(|m| m.delete_at == 0))
+    }
+
+    async fn can_post(&self, user: &UserId, channel: &ChannelId) -> Result<bool, ChatError> {
+        self.api.has_permission_to_channel(user.as_str(), channel.as_str(), "create_post").await.map_err(chat_error)
+    }
+}
+
+#[async_trait]
+impl Events for MmPorts {
+    async fn publish(&self, audience: &Audience, delta: &Delta) -> Result<(), ChatError> {
+        let broadcast = match audience {
+            Audience::Team(team) => Broadcast { team_id: team.to_string(), ..Broadcast::default() },
+            Audience::Channel(channel) => Broadcast { channel_id: channel.to_string(), ..Broadcast::default() },
+        };
+        let change = serde_json::to_value(delta.change).unwrap_or_default();
+        let payload = json!({ "incident_id": delta.incident, "version": delta.version, "change": change });
+        let serde_json::Value::Object(payload) = payload else { return Ok(()) };
+        self.api.publish_websocket_event(WS_EVENT, payload, broadcast).await.map_err(chat_error)
+    }
+
+    async fn incident_changed(&self, incident: &IncidentId, version: u64) -> Result<(), ChatError> {
+        let data = serde_json::to_vec(&json!({ "incident_id": incident, "version": version })).unwrap_or_default();
+        let event = ClusterEvent { id: CLUSTER_EVENT.into(), data };
+        self.api.publish_plugin_cluster_event(event).await.map_err(chat_error)
+    }
+}
