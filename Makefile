@@ -1,5 +1,5 @@
 # Incident Collaboration for Mattermost: Mattermost's plugin target names, one line each into cargo, npm or xtask.
-.PHONY: all setup server webapp dist deploy check-style test test-rust test-webapp test-browser wasm run bench clean
+.PHONY: all setup server webapp dist deploy check-style test test-rust test-webapp test-browser wasm run bench fuzz clean
 
 all: check-style test dist
 
@@ -48,6 +48,10 @@ run: dist
 ## Benchmarks; results go to BENCHMARKS.md.
 bench: dist
 	INCIDENT_RELEASE_PLUGIN=1 cargo bench -p incident-tests
+
+## Long property-test run of the parser, the record decoder and the ServeHTTP bridge (`make test` runs them short).
+fuzz:
+	PROPTEST_CASES=20000 cargo test --release --locked -p incident-core -p mm -- props
 
 ## Uploads the bundle to a server (needs MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN).
 deploy: dist

@@ -289,7 +289,6 @@ async fn a_handshake_of_the_wrong_form_fails_clearly_and_the_page_stays_up() {
 /// `/incident start` without a name opens the plugin's dialog; submitting it goes back into the plugin's
 /// ServeHTTP (`/plugins/<id>/api/v0/dialogs/start`) as the submitting user.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the plugin's `/incident start` dialog (in progress in server/plugin, server/app); run with --ignored"]
 async fn dialog_submission_round_trip() {
     let host = start(config(&bundle(), "e2e-dialog")).await;
     assert_eq!(host.plugin_state().state, PluginState::Active);

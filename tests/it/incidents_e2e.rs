@@ -214,6 +214,19 @@ async fn bad_input_and_privacy_through_the_real_plugin() {
         (400, Some("An incident needs a name, like `/incident start Database down`."))
     );
 
+    // Private incidents are off by default (System Console); turned on, they are read at the next activation.
+    let (status, _) = http(
+        &host,
+        Some("alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({ "name": "Breach", "team_id": team, "visibility": "private" }),
+    )
+    .await;
+    assert_eq!(status, 400, "private incidents are off by default");
+    host.store().set_plugin_setting(PLUGIN_ID, "EnablePrivateIncidents", &json!(true)).unwrap();
+    host.restart_plugin().await.unwrap();
+
     // A private incident reads exactly like a missing one to a non-member, and stays out of their lists.
     let (status, secret) = http(
         &host,

@@ -2,6 +2,7 @@
 //! plugin, and hook payloads just under the 4 MiB gRPC default reach plugin code (real process and SDK server).
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use devhost::PluginState;
 use devhost::servehttp::MAX_PLUGIN_BODY;
@@ -25,17 +26,26 @@ async fn plugin_route_bodies_over_10_mib_answer_413_without_reaching_the_plugin(
     assert_eq!(host.plugin_state().state, PluginState::Active);
     host.reset_api_calls();
 
-    // Over HTTP: a declared length over the limit is refused before the body is read or buffered.
-    let mut stream = tokio::net::TcpStream::connect(host.addr()).await.unwrap();
+    // Over HTTP: one byte over the limit is refused once the limit is crossed, before the plugin is asked.
+    let stream = tokio::net::TcpStream::connect(host.addr()).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
     let head = format!(
         "POST /plugins/{PLUGIN_ID}/api/v0/health HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
          X-Requested-With: XMLHttpRequest\r\nContent-Length: {}\r\n\r\n",
         host.addr(),
         MAX_PLUGIN_BODY + 1
     );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let writer = tokio::spawn(async move {
+        write.write_all(head.as_bytes()).await?;
+        write.write_all(&vec![b'x'; MAX_PLUGIN_BODY + 1]).await?;
+        Ok::<_, std::io::Error>(write)
+    });
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(30), read.read_to_end(&mut raw))
+        .await
+        .expect("the host answers within 30 s")
+        .unwrap();
+    let _ = writer.await;
     let text = String::from_utf8_lossy(&raw);
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
     assert!(text.contains("api.plugin.body_too_large"), "{text}");

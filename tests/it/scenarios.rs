@@ -6,6 +6,10 @@
 //! Step syntax, one per line (`#` comments):
 //! - `+<n>s|m|h <user> ~<channel> /incident …` — run a command `n` later than the previous step;
 //! - `+… <user> ~<channel> !update <message>` — open the update dialog and submit `message`;
+//! - `+… <user> ~<channel> !update-remind <minutes> <message>` — the same with the next reminder in `minutes`;
+//! - `+… - - !tick` — the scheduler wakes: `App::tick(now)` (the clock is the steps' times, so reminders fall due
+//!   exactly when the scenario says; `!restart` rebuilds the node from KV as at activation);
+//! - `+… <user> ~<channel> !snooze <minutes>` / `!dismiss` — a reminder button on the channel's incident;
 //! - `+… <user> ~<channel> !start-private <name>` — start a private incident (dialog or REST in real life);
 //! - `+… <user> ~<channel> !confirm-end` — click "End incident" on the last confirmation;
 //! - `+… <user> ~<channel> !join` / `!leave` — the user joins or leaves the channel (hook);
@@ -81,6 +85,34 @@ impl Run {
                 }
                 other => other,
             },
+            "!update-remind" => {
+                let (minutes, message) = arg.split_once(' ').expect("!update-remind <minutes> <message>");
+                let ms = minutes.parse::<u64>().expect("minutes") * 60_000;
+                match self.app.command(&ctx, "/incident update").await {
+                    Ok(Outcome::UpdateDialog(p)) => {
+                        self.app.post_update(&ctx, &p.incident, message.into(), Some(ms)).await.map(Outcome::Reply)
+                    }
+                    other => other,
+                }
+            }
+            "!tick" => {
+                let claimed = self.app.tick(Timestamp(self.now)).await;
+                Ok(Outcome::Reply(format!("(tick: {claimed} claimed)")))
+            }
+            "!restart" => {
+                self.app = fakes::app(self.kv.clone(), self.server.clone());
+                self.app.rebuild().await.map(|n| Outcome::Reply(format!("(restarted: {n} incidents)")))
+            }
+            "!snooze" | "!dismiss" => {
+                let channel = ctx.channel.clone().expect("a channel");
+                let id = self.app.catalog().in_channel(&channel).first().cloned().expect("an incident channel");
+                if verb == "!snooze" {
+                    let ms = arg.parse::<u64>().expect("minutes") * 60_000;
+                    self.app.snooze_reminder(&ctx, &id, ms).await.map(Outcome::Reply)
+                } else {
+                    self.app.dismiss_reminder(&ctx, &id).await.map(Outcome::Reply)
+                }
+            }
             "!start-private" => {
                 let request =
                     StartRequest { visibility: Visibility::Private, ..StartRequest::named(fakes::team(), arg) };

@@ -1,6 +1,6 @@
 // The plugin's one fetch layer: plugin API under /plugins/<id>/api/v0 and the few /api/v4 calls, with CSRF headers.
 import {pluginId} from './manifest';
-import type {IncidentList} from './types';
+import type {ActionResult, IncidentDetail, IncidentList, TimelineItem, UserSummary} from './types';
 
 declare global {
     interface Window {
@@ -77,10 +77,36 @@ export async function fetchJson<T>(url: string, method = 'GET', body?: unknown):
 const basename = (): string => window.basename ?? '';
 export const pluginApiUrl = (path: string): string => `${basename()}/plugins/${pluginId}/api/v0${path}`;
 
+const incidentUrl = (id: string, path = ''): string => pluginApiUrl(`/incidents/${encodeURIComponent(id)}${path}`);
+const query = (params: Record<string, string>): string =>
+    Object.entries(params).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+
 export const client = {
     getHealth: (): Promise<unknown> => fetchJson(pluginApiUrl('/health')),
     listIncidents: (channelId: string): Promise<IncidentList> =>
         fetchJson(pluginApiUrl(`/incidents?channel_id=${encodeURIComponent(channelId)}`)),
+    /** The active incidents of a team that `memberId` takes part in. */
+    listMyIncidents: (teamId: string, memberId: string): Promise<IncidentList> =>
+        fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, member_id: memberId, status: 'active'})}`)),
+    getIncident: (id: string): Promise<IncidentDetail> => fetchJson(incidentUrl(id)),
+    getTimeline: (id: string): Promise<TimelineItem[]> => fetchJson(incidentUrl(id, '/timeline')),
+    /** Checks (`done`) or unchecks a task; indexes are zero-based. */
+    setTask: (id: string, checklist: number, item: number, done: boolean): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/tasks/toggle'), 'POST', {checklist, item, done}),
+    addTask: (id: string, checklist: number, title: string): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/tasks'), 'POST', {checklist, title}),
+    removeTask: (id: string, checklist: number, item: number): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, `/tasks/${checklist}/${item}`), 'DELETE'),
+    setCommander: (id: string, userId: string): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/commander'), 'POST', {user_id: userId}),
+    endIncident: (id: string, confirm: boolean): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/end'), 'POST', {confirm}),
+    restartIncident: (id: string): Promise<ActionResult> => fetchJson(incidentUrl(id, '/restart'), 'POST', {}),
+    postStatusUpdate: (id: string, message: string): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/status'), 'POST', {message}),
+    /** Members of a channel, for the commander picker (`/api/v4/users?in_channel=`). */
+    channelMembers: (channelId: string): Promise<UserSummary[]> =>
+        fetchJson(`${basename()}/api/v4/users?${query({in_channel: channelId, per_page: '200'})}`),
     executeCommand: (channelId: string, teamId: string, command: string): Promise<unknown> =>
         fetchJson(`${basename()}/api/v4/commands/execute`, 'POST', {channel_id: channelId, team_id: teamId, command}),
     startIncidentFromPost: (postId: string, channelId: string, teamId: string): Promise<unknown> =>

@@ -5,9 +5,9 @@ import FireIcon from '@mattermost/compass-icons/components/fire';
 import {ApiError, client} from './client';
 import {messages} from './i18n';
 import {pluginId} from './manifest';
-import {incidentsChanged, reducer, selectCurrentTeamId, selectPostChannelId} from './reducer';
+import {incidentDelta, incidentsChanged, reducer, selectCurrentTeamId, selectPostChannelId} from './reducer';
 import {RHS} from './components/rhs';
-import type {HostStore, PluginRegistry} from './types';
+import type {HostStore, IncidentDelta, PluginRegistry} from './types';
 
 declare global {
     interface Window {
@@ -50,7 +50,10 @@ export class Plugin {
             },
         );
 
-        registry.registerWebSocketEventHandler(`custom_${pluginId}_incident_updated`, () => store.dispatch(incidentsChanged()));
+        // Deltas say which incident moved to which version; views holding an older copy refetch that incident only.
+        registry.registerWebSocketEventHandler(`custom_${pluginId}_incident_updated`, (msg) =>
+            store.dispatch(incidentDelta(msg.data as unknown as IncidentDelta)));
+        // After a reconnect events may have been missed: everything shown refetches once.
         registry.registerReconnectHandler(() => store.dispatch(incidentsChanged()));
     }
 }

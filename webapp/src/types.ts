@@ -24,10 +24,46 @@ export type Incident = {
 
 export type IncidentList = {items: Incident[]; total: number};
 
+/** One task of `GET …/incidents/{id}` (checklist and item indexes are zero-based in the API). */
+export type Task = {title: string; done: boolean; assignee_id: string | null};
+export type Checklist = {title: string; items: Task[]};
+export type StatusUpdate = {author_id: string; at: number; message: string};
+
+/** `GET /plugins/<id>/api/v0/incidents/{id}`. */
+export type IncidentDetail = Incident & {
+    number: number;
+    reference: string;
+    team_id: string;
+    reporter_id: string;
+    description: string;
+    ended_at: number | null;
+    checklists: Checklist[];
+    last_update: StatusUpdate | null;
+    timeline_events: number;
+    version: number;
+    update_due_at: number | null;
+};
+
+/** What every action on an incident answers. */
+export type ActionResult = {incident: IncidentDetail; message: string};
+
+export type TimelineKind = string;
+export type TimelineItem = {at: number; kind: TimelineKind; actor_id: string | null; subject_id: string | null; summary: string};
+
+/** The websocket delta `custom_<id>_incident_updated`: what changed, not the incident. */
+export type IncidentDelta = {incident_id: string; version: number; change: string | Record<string, unknown>};
+
+/** A user as the commander picker shows them. */
+export type UserSummary = Pick<UserProfile, 'id' | 'username'>;
+
 /** The plugin's own slice, mounted by the host at `state['plugins-<id>']`. */
 export type PluginState = {
-    /** Bumped on every incident change or reconnect; views refetch when it moves. */
+    /** Bumped on a reconnect: everything shown refetches once. */
     revision: number;
+    /** Bumped on every new delta: lists (counts, statuses) refetch. */
+    listRevision: number;
+    /** The newest version each incident is known to have, from deltas and answers; a view whose copy is older refetches it. */
+    versions: Record<string, number>;
 };
 
 /**

@@ -103,7 +103,13 @@ impl App {
                     Author::Bot => None,
                     Author::User(user) => Some(user),
                 };
-                match self.chat.post(&channel, author.as_ref(), &text).await {
+                let posted = match (&message, &author) {
+                    (incident_core::Message::AccessRequested { requester }, None) => {
+                        self.chat.post_access_request(&channel, &incident.id, requester, &text).await
+                    }
+                    _ => self.chat.post(&channel, author.as_ref(), &text).await,
+                };
+                match posted {
                     Err(e) => report.warnings.push(format!("Saved, but posting in the channel failed: {e}.")),
                     Ok(()) if channel == incident.channel && ctx.channel.as_ref() != Some(&channel) => {
                         report.replies.push(text);

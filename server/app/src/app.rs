@@ -1,7 +1,7 @@
 //! The application object: ports, store and read model, plus the per-request context and the name directory.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use incident_core::{ChannelId, Incident, IncidentId, TeamId, Timestamp, UserId, render};
 use incident_store::{Catalog, Store};
@@ -43,6 +43,8 @@ pub struct App {
     pub(crate) events: Arc<dyn Events>,
     pub(crate) ids: Arc<dyn Ids>,
     catalog: RwLock<Catalog>,
+    /// Called whenever the read model changed, so the scheduler re-reads the next deadline (`reminders.rs`).
+    pub(crate) deadline_listener: OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl std::fmt::Debug for App {
@@ -61,6 +63,7 @@ impl App {
             events: ports.events,
             ids: ports.ids,
             catalog: RwLock::new(Catalog::new()),
+            deadline_listener: OnceLock::new(),
         }
     }
 
@@ -70,6 +73,7 @@ impl App {
         let catalog = Catalog::of(&incidents);
         let n = catalog.len();
         *self.catalog_mut() = catalog;
+        self.deadlines_changed();
         Ok(n)
     }
 
@@ -84,6 +88,7 @@ impl App {
             }
             None => self.catalog_mut().remove(incident),
         }
+        self.deadlines_changed();
         Ok(())
     }
 
@@ -99,6 +104,7 @@ impl App {
     /// Records a saved incident in the read model and tells the other nodes.
     pub(crate) async fn saved(&self, incident: &Incident) {
         self.catalog_mut().upsert(incident);
+        self.deadlines_changed();
         if let Err(e) = self.events.incident_changed(&incident.id, incident.version).await {
             tracing::warn!(error = %e, incident = %incident.id, "telling the other nodes about a change failed");
         }

@@ -5,7 +5,6 @@ use incident_core::{Access, Action, Command, DomainError, IncidentId, Member, Op
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
 use crate::select::Chosen;
-use crate::start::StartRequest;
 
 /// What the edge does with a command's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +52,7 @@ impl App {
             Command::Start { name: None } => Ok(Outcome::StartDialog { description: String::new() }),
             Command::Start { name: Some(name) } => {
                 let team = ctx.team.clone().ok_or(AppError::NoContext)?;
-                reply(self.start(ctx, StartRequest::named(team, name)).await?.reply())
+                reply(self.start_named(ctx, team, &name).await?.reply())
             }
             Command::List => reply(self.list_text(ctx).await?),
             Command::Info => {
@@ -153,10 +152,11 @@ impl App {
     ) -> Result<String, AppError> {
         let mut names = Names::default();
         let chosen = self.readable(&ctx.user, incident, &mut names).await?;
-        match self.act(ctx, chosen, Action::PostStatusUpdate { message, reminder_ms }, &mut names).await? {
-            Outcome::Reply(text) => Ok(text),
-            _ => Ok(String::new()),
-        }
+        let action = Action::PostStatusUpdate { message, reminder_ms };
+        let (incident, report) = self.apply(ctx, chosen, action, &mut names).await?;
+        // Broadcasting comes after the update is saved and posted; what fails is told, never fatal.
+        let failed = self.broadcast_update(&incident, &names).await;
+        Ok(std::iter::once(report.text()).chain(failed).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n\n"))
     }
 
     async fn act(&self, ctx: &Ctx, chosen: Chosen, action: Action, names: &mut Names) -> Result<Outcome, AppError> {

@@ -55,6 +55,9 @@ pub enum AppError {
         /// The retired channel's new name, if retiring worked.
         channel: Option<String>,
     },
+    /// No such playbook, or not in one of the user's teams (the two read the same).
+    #[error("No playbook found. It may not exist, or it belongs to a team you are not in.")]
+    PlaybookNotFound,
 }
 
 /// What kind of failure, for the HTTP edge's status code.
@@ -78,7 +81,7 @@ impl AppError {
         match self {
             AppError::Parse(_) | AppError::Invalid(_) | AppError::NoContext => ErrorKind::Invalid,
             AppError::UnknownUser(_) | AppError::UnknownChannel(_) | AppError::UserNotInTeam(_) => ErrorKind::Invalid,
-            AppError::Domain(DomainError::NotFound) => ErrorKind::NotFound,
+            AppError::Domain(DomainError::NotFound) | AppError::PlaybookNotFound => ErrorKind::NotFound,
             AppError::Select(SelectError::NoMatch(_) | SelectError::NotInIncidentChannel) => ErrorKind::NotFound,
             AppError::Select(SelectError::Ambiguous(_)) => ErrorKind::Invalid,
             AppError::Domain(DomainError::Denied(_)) | AppError::CannotPost(_) | AppError::NotTeamMember => {

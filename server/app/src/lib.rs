@@ -5,6 +5,7 @@
 //! [`App::command`], [`App::start`], [`App::list`], [`App::get`] and the hook methods. Errors are [`AppError`], whose
 //! Display is the user's text and whose [`ErrorKind`] picks an HTTP status.
 
+mod access;
 mod act;
 mod app;
 mod commands;
@@ -12,15 +13,20 @@ mod error;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod hooks;
+pub mod playbooks;
 pub mod ports;
+mod reminders;
+mod rest;
 mod select;
 mod start;
 mod views;
 
+pub use access::{AccessEntry, AccessState};
 pub use app::{App, Ctx, Ports};
 pub use commands::{Outcome, UpdatePrefill};
 pub use error::{AppError, ErrorKind};
 pub use incident_store::{Page, Query, Row, Sort};
+pub use rest::{Acted, needs_confirmation};
 pub use ports::{ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, People, Person, PostInfo};
 pub use start::{StartRequest, Started};
 pub use views::name_from_message;

@@ -84,6 +84,24 @@ pub trait Chat: Send + Sync {
     async fn remove_member(&self, channel: &ChannelId, user: &UserId) -> Result<(), ChatError>;
     /// Posts `text` as `author` (None: the plugin's bot).
     async fn post(&self, channel: &ChannelId, author: Option<&UserId>, text: &str) -> Result<(), ChatError>;
+    /// Posts a due reminder as the bot with Update / Snooze / Dismiss buttons for `incident`. Servers or fakes
+    /// without interactive posts fall back to a plain post.
+    async fn post_reminder(&self, channel: &ChannelId, incident: &IncidentId, text: &str) -> Result<(), ChatError> {
+        let _ = incident;
+        self.post(channel, None, text).await
+    }
+    /// Posts an access request as the bot with Allow / Deny buttons (usable by channel members) for `incident`.
+    /// Servers or fakes without interactive posts fall back to a plain post.
+    async fn post_access_request(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        requester: &UserId,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let _ = (incident, requester);
+        self.post(channel, None, text).await
+    }
     /// Shows `text` to `user` only.
     async fn ephemeral(&self, user: &UserId, channel: &ChannelId, text: &str) -> Result<(), ChatError>;
     /// A channel of `team` by URL name.
@@ -107,6 +125,12 @@ pub trait People: Send + Sync {
     async fn is_team_member(&self, team: &TeamId, user: &UserId) -> Result<bool, ChatError>;
     /// Whether `user` may post in `channel`.
     async fn can_post(&self, user: &UserId, channel: &ChannelId) -> Result<bool, ChatError>;
+    /// The users in `channel` (bots excluded). Without an implementation nobody is listed, so revoking refuses as
+    /// for the last member (safe by default).
+    async fn channel_members(&self, channel: &ChannelId) -> Result<Vec<UserId>, ChatError> {
+        let _ = channel;
+        Ok(Vec::new())
+    }
 }
 
 /// Telling others that something changed.

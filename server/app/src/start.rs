@@ -82,6 +82,16 @@ fn default_checklists() -> Vec<Checklist> {
 impl App {
     /// Starts an incident for `ctx.user`.
     pub async fn start(&self, ctx: &Ctx, req: StartRequest) -> Result<Started, AppError> {
+        self.start_from(ctx, req, None).await
+    }
+
+    /// Starts an incident, from `playbook` if given (its checklists, first reminder and id; see `playbooks.rs`).
+    pub(crate) async fn start_from(
+        &self,
+        ctx: &Ctx,
+        req: StartRequest,
+        playbook: Option<&incident_store::Playbook>,
+    ) -> Result<Started, AppError> {
         let name = validate_name(&req.name)?;
         if !self.people.is_team_member(&req.team, &ctx.user).await? {
             return Err(AppError::NotTeamMember);
@@ -107,10 +117,13 @@ impl App {
             reporter: ctx.user.clone(),
             commander: req.commander.clone(),
             visibility: req.visibility,
-            playbook: None,
-            checklists: default_checklists(),
+            playbook: playbook.map(|p| p.id.clone()),
+            checklists: playbook
+                .map(incident_store::Playbook::incident_checklists)
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(default_checklists),
             invite: Vec::new(),
-            reminder_ms: None,
+            reminder_ms: playbook.and_then(|p| p.reminder_ms),
             announce_in: None,
         };
         let ids = StartIds { incident: id, channel: channel.clone(), number };

@@ -82,6 +82,11 @@ pub enum Action {
         /// Milliseconds until the next update is due (None: no reminder).
         reminder_ms: Option<u64>,
     },
+    /// "Snooze" on a due reminder: the next reminder comes `ms` from now, without a status update.
+    SnoozeReminder {
+        /// Milliseconds until the reminder comes again (more than 0).
+        ms: u64,
+    },
     /// Post the summary in other channels (the shell checked the actor may post there).
     Announce {
         /// Target channels.

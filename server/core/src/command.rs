@@ -204,7 +204,10 @@ fn take_target(args: &str) -> Result<(Option<IncidentRef>, &str), ParseError> {
         && *flag == INCIDENT_FLAG
         && !value.starts_with('"')
     {
-        let cut = args.rfind(INCIDENT_FLAG).unwrap_or(args.len());
+        // Cut where the flag word starts: the value itself may contain the flag's text.
+        let trimmed = args.trim_end();
+        let before_value = trimmed[..trimmed.len() - value.len()].trim_end();
+        let cut = before_value.len() - flag.len();
         return Ok((IncidentRef::parse(value), &args[..cut]));
     }
     if words.last() == Some(&INCIDENT_FLAG) {

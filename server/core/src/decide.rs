@@ -151,6 +151,16 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             });
             s.publish(Change::StatusUpdate);
         }
+        Action::SnoozeReminder { ms } => {
+            if !s.next.is_active() {
+                return Err(DomainError::AlreadyEnded);
+            }
+            if ms < 60_000 {
+                return Err(DomainError::BadReminder);
+            }
+            s.next.reminder.next_due = Some(now.saturating_add_ms(ms));
+            s.publish(Change::StatusUpdate);
+        }
         Action::Announce { mut channels } => {
             if s.next.is_private() {
                 return Err(DomainError::PrivateNotAnnounced);

@@ -13,7 +13,8 @@ use crate::ids;
 /// The registration sent in OnActivate. The gRPC `Command` message carries only a description and a hint, not the
 /// autocomplete tree, so the hint lists the subcommands.
 pub fn registration() -> Command {
-    let names: Vec<&str> = spec::SUBCOMMANDS.iter().map(|s| s.name).collect();
+    let mut names: Vec<&str> = spec::SUBCOMMANDS.iter().map(|s| s.name).collect();
+    names.push("access"); // private incidents: `/incident access list|grant|revoke|private|public confirm`
     Command {
         trigger: spec::TRIGGER.into(),
         team_id: String::new(),
@@ -36,6 +37,20 @@ pub async fn execute(app: &App, api: &Api, plugin_id: &str, args: CommandArgs) -
         channel: args.channel_id.clone().try_into().ok(),
         now: ids::now(),
     };
+    if !args.team_id.is_empty() && !crate::permissions::team_enabled(api, &args.team_id).await {
+        return CommandResponse::ephemeral(crate::permissions::TEAM_DISABLED);
+    }
+    // `/incident access …` (private incidents) is answered by its own use case.
+    let mut words = args.command.split_whitespace();
+    if words.next().is_some_and(|w| w.eq_ignore_ascii_case("/incident"))
+        && words.next().is_some_and(|w| w.eq_ignore_ascii_case("access"))
+    {
+        let rest: Vec<&str> = words.collect();
+        return match app.access_command(&ctx, &rest.join(" ")).await {
+            Ok(text) | Err(incident_app::AppError::Invalid(text)) => CommandResponse::ephemeral(text),
+            Err(e) => CommandResponse::ephemeral(e.to_string()),
+        };
+    }
     match app.command(&ctx, &args.command).await {
         Ok(Outcome::Reply(text)) => CommandResponse::ephemeral(text),
         Ok(Outcome::ConfirmEnd { text, incident }) => {
@@ -55,7 +70,8 @@ pub async fn execute(app: &App, api: &Api, plugin_id: &str, args: CommandArgs) -
             CommandResponse { props, ..CommandResponse::ephemeral(text) }
         }
         Ok(Outcome::StartDialog { description }) => {
-            open(api, &args, format!("/plugins/{plugin_id}{}", dialogs::START_PATH), dialogs::start(&description)).await
+            let dialog = crate::http::playbooks::start_dialog(app, &ctx, dialogs::start(&description)).await;
+            open(api, &args, format!("/plugins/{plugin_id}{}", dialogs::START_PATH), dialog).await
         }
         Ok(Outcome::UpdateDialog(prefill)) => {
             open(api, &args, format!("/plugins/{plugin_id}{}", dialogs::UPDATE_PATH), dialogs::update(&prefill)).await

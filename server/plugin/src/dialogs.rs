@@ -58,7 +58,12 @@ pub fn start(description: &str) -> Dialog {
     Dialog {
         callback_id: "start".into(),
         title: "Start incident".into(),
-        elements: vec![name, commander, description, visibility],
+        // The visibility choice exists only while private incidents are enabled in the System Console.
+        elements: if crate::config::current().private_incidents {
+            vec![name, commander, description, visibility]
+        } else {
+            vec![name, commander, description]
+        },
         submit_label: "Start".into(),
         ..Dialog::default()
     }

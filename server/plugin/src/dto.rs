@@ -6,9 +6,11 @@ use serde::Serialize;
 
 /// One row of `GET /api/v0/incidents` (webapp `types.ts` `Incident`, plus number and reference).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct Item {
     pub id: String,
     pub name: String,
+    #[cfg_attr(feature = "ts-types", ts(type = "\"active\" | \"ended\""))]
     pub status: &'static str,
     pub commander_id: String,
     pub channel_id: String,
@@ -51,6 +53,7 @@ impl Item {
 
 /// `{items, total}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct List {
     pub items: Vec<Item>,
     pub total: usize,
@@ -58,6 +61,7 @@ pub struct List {
 
 /// `GET /api/v0/incidents/{id}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct Detail {
     #[serde(flatten)]
     pub item: Item,
@@ -68,15 +72,21 @@ pub struct Detail {
     pub checklists: Vec<ChecklistDto>,
     pub last_update: Option<UpdateDto>,
     pub timeline_events: usize,
+    /// The record's version; websocket deltas carry the version after their change.
+    pub version: u64,
+    /// When the next status update is due (ms), if a reminder is set.
+    pub update_due_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct ChecklistDto {
     pub title: String,
     pub items: Vec<TaskDto>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct TaskDto {
     pub title: String,
     pub done: bool,
@@ -84,6 +94,7 @@ pub struct TaskDto {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct UpdateDto {
     pub author_id: String,
     pub at: i64,
@@ -120,6 +131,8 @@ impl Detail {
                 message: u.message.clone(),
             }),
             timeline_events: i.timeline.len(),
+            version: i.version,
+            update_due_at: i.reminder.next_due.map(|t| t.millis()),
         }
     }
 }

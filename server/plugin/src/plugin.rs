@@ -20,11 +20,14 @@ pub struct IncidentPlugin {
     bot_user_id: Arc<OnceLock<String>>,
     app: Arc<App>,
     router: axum::Router,
+    reminders: crate::scheduler::Reminders,
 }
 
 impl IncidentPlugin {
     pub fn new(plugin: mm::Plugin) -> Self {
         let bot_user_id = Arc::new(OnceLock::new());
+        http::access::set_plugin_id(&plugin.manifest.id);
+        let _ = http::reminders::PLUGIN_ID.set(plugin.manifest.id.clone());
         let ports = Arc::new(MmPorts::new(plugin.api.clone(), bot_user_id.clone()));
         let store = Store::new(Arc::new(MmKv(plugin.api.clone())));
         let app_ports = Ports {
@@ -35,7 +38,8 @@ impl IncidentPlugin {
         };
         let app = Arc::new(App::new(store, app_ports));
         let router = http::router(http::State { manifest: plugin.manifest.clone(), app: app.clone(), ports });
-        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router }
+        let reminders = crate::scheduler::Reminders::new(app.clone());
+        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router, reminders }
     }
 
     fn is_bot(&self, user_id: &str) -> bool {
@@ -47,6 +51,16 @@ impl IncidentPlugin {
         let user = UserId::try_from(user).ok()?;
         let channel = ChannelId::try_from(channel).ok()?;
         Some((Ctx { user, team: None, channel: Some(channel.clone()), now: ids::now() }, channel))
+    }
+
+    /// Reads the System Console settings into [`crate::config`] (invalid → one log line, previous config kept).
+    async fn load_configuration(&self) {
+        match self.api.load_plugin_configuration().await {
+            Ok(settings) => {
+                let _ = crate::config::apply(&settings);
+            }
+            Err(e) => tracing::error!(error = %e, "loading the plugin configuration failed; keeping the previous one"),
+        }
     }
 
     async fn membership(&self, member: ChannelMember, joined: bool) {
@@ -79,6 +93,7 @@ impl Hooks for IncidentPlugin {
             Hook::UserHasJoinedChannel,
             Hook::UserHasLeftChannel,
             Hook::OnPluginClusterEvent,
+            Hook::OnConfigurationChange,
         ]
     }
 
@@ -86,9 +101,11 @@ impl Hooks for IncidentPlugin {
         let activation = |what: &str, e: mm::ApiError| {
             AppError::new("incident.activate.failed", format!("activation failed while {what}: {e}"), 500)
         };
+        // The settings are read here too: net/rpc calls OnConfigurationChange first, gRPC may not.
+        self.load_configuration().await;
         let bot = Bot {
             username: "incident".into(),
-            display_name: "Incident Collaboration".into(),
+            display_name: crate::config::current().bot_display_name.clone(),
             description: "Posts incident updates, reminders and timelines.".into(),
         };
         let bot_id = self.api.ensure_bot_user(bot).await.map_err(|e| activation("creating the bot", e))?;
@@ -99,11 +116,20 @@ impl Hooks for IncidentPlugin {
             Ok(n) => tracing::info!(incidents = n, "read model rebuilt from the KV store"),
             Err(e) => tracing::error!(error = %e, "rebuilding the read model failed; lists fill as incidents change"),
         }
+        // After the rebuild: reminders that fell due while no node ran go out now, claimed once across nodes.
+        self.reminders.start();
         tracing::info!(version = %self.manifest.version, "incident plugin activated");
         Ok(())
     }
 
+    async fn on_configuration_change(&self) -> Result<(), AppError> {
+        // An invalid change is logged and the previous valid config stays; the console change itself is not refused.
+        self.load_configuration().await;
+        Ok(())
+    }
+
     async fn on_deactivate(&self) -> Result<(), AppError> {
+        self.reminders.stop();
         tracing::info!("incident plugin deactivated");
         Ok(())
     }

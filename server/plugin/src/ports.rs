@@ -71,6 +71,11 @@ impl MmPorts {
         MmPorts { api, bot }
     }
 
+    /// The PluginAPI (permission checks and settings gates outside the app's ports).
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
     fn bot_id(&self) -> String {
         self.bot.get().cloned().unwrap_or_default()
     }
@@ -152,6 +157,34 @@ impl Chat for MmPorts {
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
+    async fn post_reminder(&self, channel: &ChannelId, incident: &IncidentId, text: &str) -> Result<(), ChatError> {
+        let post = Post {
+            channel_id: channel.to_string(),
+            user_id: self.bot_id(),
+            message: text.to_owned(),
+            props: crate::http::reminders::buttons(incident),
+            ..Post::default()
+        };
+        self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn post_access_request(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        requester: &UserId,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let post = Post {
+            channel_id: channel.to_string(),
+            user_id: self.bot_id(),
+            message: text.to_owned(),
+            props: crate::http::access::request_buttons(incident, requester),
+            ..Post::default()
+        };
+        self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
+    }
+
     async fn ephemeral(&self, user: &UserId, channel: &ChannelId, text: &str) -> Result<(), ChatError> {
         let post = Post {
             channel_id: channel.to_string(),
@@ -208,6 +241,20 @@ impl People for MmPorts {
 
     async fn can_post(&self, user: &UserId, channel: &ChannelId) -> Result<bool, ChatError> {
         self.api.has_permission_to_channel(user.as_str(), channel.as_str(), "create_post").await.map_err(chat_error)
+    }
+
+    async fn channel_members(&self, channel: &ChannelId) -> Result<Vec<UserId>, ChatError> {
+        let bot = self.bot_id();
+        let mut out = Vec::new();
+        for page in 0..50 {
+            let members = self.api.get_channel_members(channel.as_str(), page, 200).await.map_err(chat_error)?;
+            let done = members.len() < 200;
+            out.extend(members.into_iter().filter(|m| m.user_id != bot).filter_map(|m| parse(m.user_id)));
+            if done {
+                break;
+            }
+        }
+        Ok(out)
     }
 }
 

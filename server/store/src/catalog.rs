@@ -45,6 +45,8 @@ pub struct Row {
     pub tasks_total: usize,
     /// Record version, so an older event never overwrites a newer row.
     pub version: u64,
+    /// `Incident::next_deadline`: when the scheduler must call `tick` (reminder or grant expiry).
+    pub deadline: Option<Timestamp>,
 }
 
 impl Row {
@@ -83,6 +85,7 @@ impl Row {
             tasks_done,
             tasks_total,
             version: incident.version,
+            deadline: incident.next_deadline(),
         }
     }
 
@@ -263,6 +266,8 @@ impl Catalog {
         ids.into_iter().flatten().filter_map(|id| self.rows.get(id))
     }
 }
+
+mod deadlines;
 
 #[cfg(test)]
 mod tests;

@@ -7,12 +7,14 @@
 //! | `tno_<team id>` | team counter: the last allocated incident number | start (number allocation) |
 //! | `tix_<team id>_<shard>` | team index shard: ids of incidents numbered `shard*1000 …shard*1000+999` | start |
 //! | `msg_<incident id>` | message count of the incident channel | MessageHasBeenPosted |
+//! | `pbk_<playbook id>` | a playbook (`playbooks::Playbook`; archived, never deleted) | playbook create, edit, archive |
+//! | `pbx_<team id>` | the team's playbook ids | playbook create |
 //!
 //! Values are versioned JSON envelopes (`{"v":1,"data":…}`, see `record`). Keys stay below Mattermost's 50-character
 //! limit (a 26-character id plus at most 24). No key lists every incident: the team index is sharded by incident
 //! number, so a shard holds at most [`SHARD_SIZE`] ids and only the newest shard is written.
 
-use incident_core::{ChannelId, IncidentId, TeamId};
+use incident_core::{ChannelId, IncidentId, PlaybookId, TeamId};
 
 /// Incident ids per team index shard.
 pub const SHARD_SIZE: u64 = 1000;
@@ -58,6 +60,16 @@ pub fn shard_of(number: u64) -> u64 {
 /// The message counter of an incident channel.
 pub fn message_count(id: &IncidentId) -> String {
     format!("msg_{id}")
+}
+
+/// A playbook record.
+pub fn playbook(id: &PlaybookId) -> String {
+    format!("pbk_{id}")
+}
+
+/// The ids of a team's playbooks.
+pub fn team_playbooks(team: &TeamId) -> String {
+    format!("pbx_{team}")
 }
 
 /// The team id of a team counter key.

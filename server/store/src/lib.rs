@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod keys;
 pub mod kv;
 pub mod memory;
+pub mod playbooks;
 pub mod record;
 mod store;
 
@@ -20,4 +21,5 @@ mod test_support;
 pub use catalog::{Catalog, Page, Query, Row, Sort};
 pub use kv::{Expect, Kv, KvError};
 pub use memory::{KvCalls, MemoryKv};
+pub use playbooks::{Playbook, PlaybookChecklist, PlaybookTask, Playbooks};
 pub use store::{MAX_ATTEMPTS, Store, StoreError, Stored};

@@ -64,6 +64,11 @@ impl Store {
         Store { kv }
     }
 
+    /// The KV store underneath (other record kinds, like playbooks, share it).
+    pub fn kv(&self) -> Arc<dyn Kv> {
+        self.kv.clone()
+    }
+
     /// The incident, or None if there is no record.
     pub async fn load(&self, id: &IncidentId) -> Result<Option<Stored<Incident>>, StoreError> {
         let key = keys::incident(id);

@@ -5,6 +5,7 @@ mod codegen;
 mod dist;
 mod proto_subset;
 mod setup;
+mod ts_types;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ fn main() -> Result<()> {
         Some("dist") => dist::run(&root),
         Some("setup") => setup::run(&root),
         Some("browser-test") => browser::run(&root),
+        Some("ts-types") => ts_types::run(&root, args.iter().any(|a| a == "--check")),
         Some("bundle-name") => {
             let m = dist::manifest(&root)?;
             #[allow(clippy::print_stdout)]
@@ -27,7 +29,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | bundle-name | browser-test>"
+            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | bundle-name | browser-test | ts-types [--check]>"
         ),
     }
 }

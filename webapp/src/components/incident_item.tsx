@@ -1,4 +1,4 @@
-// One incident row in the RHS list: name, status, privacy, task progress and start date.
+// One incident row in the RHS list: name, status, privacy, task progress and start date; a button when it opens.
 import React from 'react';
 import {useIntl} from 'react-intl';
 import LockOutlineIcon from '@mattermost/compass-icons/components/lock-outline';
@@ -6,11 +6,11 @@ import {messages} from '../i18n';
 import type {Incident} from '../types';
 import {styles} from './styles';
 
-export function IncidentItem({incident}: {incident: Incident}) {
+export function IncidentItem({incident, onOpen}: {incident: Incident; onOpen?: (id: string) => void}) {
     const intl = useIntl();
     const active = incident.status === 'active';
-    return (
-        <li style={styles.item} data-testid='incident-item'>
+    const content = (
+        <>
             <div style={styles.itemTitle}>
                 <span>{incident.name}</span>
                 <span style={{...styles.badge, ...(active ? styles.active : styles.ended)}}>
@@ -29,6 +29,21 @@ export function IncidentItem({incident}: {incident: Incident}) {
                     date: intl.formatDate(incident.created_at, {dateStyle: 'medium', timeStyle: 'short'}),
                 })}
             </div>
+        </>
+    );
+    return (
+        <li style={styles.item} data-testid='incident-item' data-incident-id={incident.id}>
+            {onOpen ? (
+                <button
+                    type='button'
+                    style={styles.itemButton}
+                    onClick={() => onOpen(incident.id)}
+                    aria-label={intl.formatMessage(messages.openIncident, {name: incident.name})}
+                    data-testid='incident-open'
+                >
+                    {content}
+                </button>
+            ) : content}
         </li>
     );
 }

@@ -13,6 +13,7 @@ const incident: Incident = {
     id: 'i1', name: 'Database down', status: 'active', commander_id: 'u1', channel_id: 'c1', is_private: true,
     created_at: Date.UTC(2026, 0, 2, 3, 4), tasks_done: 2, tasks_total: 5,
 };
+const other: Incident = {...incident, id: 'i2', name: 'Cache cold', is_private: false, status: 'ended', tasks_done: 1};
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), {status});
 
@@ -54,11 +55,12 @@ describe('RHS', () => {
         }));
         renderRHS();
         expect(screen.getByTestId('incident-loading')).toBeTruthy();
-        await act(async () => answer(json({items: [incident], total: 1})));
+        await act(async () => answer(json({items: [incident, other], total: 2})));
         expect(screen.getByTestId('incident-list').textContent).toContain('Database down');
         expect(screen.getByText('2 of 5 tasks done', {exact: false})).toBeTruthy();
         expect(screen.getByText('Active')).toBeTruthy();
-        expect(screen.getByText('1 incident')).toBeTruthy();
+        expect(screen.getByText('Ended')).toBeTruthy();
+        expect(screen.getByText('2 incidents')).toBeTruthy();
     });
 
     it('shows the friendly empty state when the endpoint 404s', async () => {
@@ -75,7 +77,7 @@ describe('RHS', () => {
 
     it('shows an error with a working retry', async () => {
         let fail = true;
-        stubFetch(() => (fail ? json({message: 'kv unavailable'}, 500) : json({items: [incident], total: 1})));
+        stubFetch(() => (fail ? json({message: 'kv unavailable'}, 500) : json({items: [incident, other], total: 2})));
         renderRHS();
         expect((await screen.findByRole('alert')).textContent).toContain('kv unavailable');
         fail = false;
@@ -88,7 +90,7 @@ describe('RHS', () => {
         const fetchMock = stubFetch(() => json({items, total: items.length}));
         const store = renderRHS();
         await screen.findByTestId('incident-empty');
-        items = [incident];
+        items = [incident, other];
         await act(async () => {
             store.dispatch(incidentsChanged());
         });

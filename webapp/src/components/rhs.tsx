@@ -1,28 +1,30 @@
-// The right-hand sidebar: incidents of the current channel with loading, empty, error and list states.
+// The right-hand sidebar. In an incident channel: the incident (several → a list first). Elsewhere: "No incident in
+// this channel", the user's active incidents in this team and "Start incident". Loading, empty and error states.
 import React, {useCallback, useEffect, useState} from 'react';
 import {useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
 import {ApiError, client} from '../client';
 import {messages} from '../i18n';
-import {selectCurrentChannelId, selectCurrentTeamId, selectRevision} from '../reducer';
+import {selectCurrentChannelId, selectCurrentTeamId, selectCurrentUserId, selectListRevision} from '../reducer';
 import type {HostState, IncidentList} from '../types';
+import {IncidentDetail} from './incident_detail';
 import {IncidentItem} from './incident_item';
 import {styles} from './styles';
 
 type View = {kind: 'empty'} | {kind: 'error'; message: string} | {kind: 'list'; list: IncidentList};
 
 /** Loads the channel's incidents; `view` is undefined while the first answer for (channel, attempt) is pending. */
-function useIncidents(channelId: string, revision: number) {
+function useIncidents(source: string, load: () => Promise<IncidentList>, revision: number) {
     const [attempt, setAttempt] = useState(0);
-    const key = `${channelId}:${attempt}`;
+    const key = `${source}:${attempt}`;
     const [result, setResult] = useState<{key: string; view: View}>();
 
     useEffect(() => {
-        if (!channelId) {
+        if (!source) {
             return undefined;
         }
         let cancelled = false;
-        client.listIncidents(channelId).then(
+        load().then(
             (list) => {
                 if (!cancelled) {
                     const items = Array.isArray(list?.items) ? list.items : [];
@@ -43,7 +45,9 @@ function useIncidents(channelId: string, revision: number) {
         return () => {
             cancelled = true;
         };
-    }, [channelId, key, revision]);
+    // `load` is derived from `source`, which is in `key`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    }, [source, key, revision]);
 
     const retry = useCallback(() => setAttempt((n) => n + 1), []);
     return {view: result?.key === key ? result.view : undefined, retry};
@@ -86,17 +90,42 @@ function StartIncidentButton({channelId, teamId}: {channelId: string; teamId: st
     );
 }
 
+function MyIncidents({teamId, userId, revision, onOpen}: {teamId: string; userId: string; revision: number; onOpen(id: string): void}) {
+    const intl = useIntl();
+    const source = teamId && userId ? `${teamId}:${userId}` : '';
+    const {view} = useIncidents(source, () => client.listMyIncidents(teamId, userId), revision);
+    if (!source || !view || view.kind === 'error') {
+        return null;
+    }
+    return (
+        <section style={styles.section} data-testid='incident-mine'>
+            <div style={styles.sectionTitle}>{intl.formatMessage(messages.myIncidents)}</div>
+            {view.kind === 'empty' ? <p style={styles.muted}>{intl.formatMessage(messages.noMyIncidents)}</p> : (
+                <ul style={styles.list}>
+                    {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident} onOpen={onOpen}/>)}
+                </ul>
+            )}
+        </section>
+    );
+}
+
 export function RHS() {
     const intl = useIntl();
     const channelId = useSelector(selectCurrentChannelId);
     const teamId = useSelector(selectCurrentTeamId);
-    const revision = useSelector((state: HostState) => selectRevision(state));
+    const userId = useSelector(selectCurrentUserId);
+    const revision = useSelector((state: HostState) => selectListRevision(state));
     const healthy = useHealth();
-    const {view, retry} = useIncidents(channelId, revision);
+    const {view, retry} = useIncidents(channelId, () => client.listIncidents(channelId), revision);
+    const [selected, setSelected] = useState<{channelId: string; id: string}>();
+    const open = useCallback((id: string) => setSelected({channelId, id}), [channelId]);
+    const openId = selected?.channelId === channelId ? selected.id : undefined;
 
     let body: React.ReactNode;
     if (!channelId) {
         body = <p style={styles.muted}>{intl.formatMessage(messages.noChannel)}</p>;
+    } else if (openId) {
+        body = <IncidentDetail key={openId} incidentId={openId} onBack={() => setSelected(undefined)}/>;
     } else if (!view) {
         body = <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loading)}</p>;
     } else if (view.kind === 'error') {
@@ -108,18 +137,24 @@ export function RHS() {
         );
     } else if (view.kind === 'empty') {
         body = (
-            <div data-testid='incident-empty'>
-                <p style={styles.emptyTitle}>{intl.formatMessage(messages.empty)}</p>
-                <p style={styles.muted}>{intl.formatMessage(messages.emptyHint)}</p>
-                <StartIncidentButton channelId={channelId} teamId={teamId}/>
+            <div>
+                <div data-testid='incident-empty'>
+                    <p style={styles.emptyTitle}>{intl.formatMessage(messages.empty)}</p>
+                    <p style={styles.muted}>{intl.formatMessage(messages.emptyHint)}</p>
+                    <StartIncidentButton channelId={channelId} teamId={teamId}/>
+                </div>
+                <MyIncidents teamId={teamId} userId={userId} revision={revision} onOpen={open}/>
             </div>
         );
+    } else if (view.list.items.length === 1) {
+        const only = view.list.items[0];
+        body = <IncidentDetail key={only.id} incidentId={only.id}/>;
     } else {
         body = (
             <div>
                 <p style={styles.muted}>{intl.formatMessage(messages.total, {total: view.list.total})}</p>
                 <ul style={styles.list} data-testid='incident-list'>
-                    {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident}/>)}
+                    {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident} onOpen={open}/>)}
                 </ul>
                 <StartIncidentButton channelId={channelId} teamId={teamId}/>
             </div>

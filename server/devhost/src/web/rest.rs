@@ -96,9 +96,13 @@ async fn users(
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult<Json<Value>> {
     require_user(&shared, &headers, &Method::GET)?;
-    let users = match q.get("ids").filter(|s| !s.is_empty()) {
-        Some(ids) => shared.store.get_users_by_ids(&ids.split(',').map(str::to_string).collect::<Vec<_>>())?,
-        None => shared.store.list_users()?,
+    let users = match (q.get("ids").filter(|s| !s.is_empty()), q.get("in_channel").filter(|s| !s.is_empty())) {
+        (Some(ids), _) => shared.store.get_users_by_ids(&ids.split(',').map(str::to_string).collect::<Vec<_>>())?,
+        (None, Some(channel)) => {
+            let ids = shared.store.channel_member_ids(channel)?;
+            shared.store.get_users_by_ids(&ids)?
+        }
+        (None, None) => shared.store.list_users()?,
     };
     Ok(Json(json!(users)))
 }

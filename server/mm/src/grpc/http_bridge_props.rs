@@ -91,7 +91,7 @@ fn init(method: &str, body_len: usize) -> pb::ServeHttpRequestInit {
     }
 }
 
-/// `body` cut at `cuts` (sizes, cycled), init on the first message; `complete` marks the last one.
+/// `body` cut at `cuts` (sizes, cycled; 0 = an empty message), init on the first; `complete` marks the last one.
 fn request_messages(body: &[u8], cuts: &[usize], first_empty: bool, complete: bool) -> Vec<pb::ServeHttpRequest> {
     let mut pieces: Vec<Vec<u8>> = Vec::new();
     if first_empty {
@@ -102,7 +102,11 @@ fn request_messages(body: &[u8], cuts: &[usize], first_empty: bool, complete: bo
         if rest.is_empty() {
             break;
         }
-        let (head, tail) = rest.split_at((*size).min(rest.len()));
+        // A 0 cut sends an empty message, then the stream moves on (it must always make progress).
+        if *size == 0 {
+            pieces.push(Vec::new());
+        }
+        let (head, tail) = rest.split_at((*size).clamp(1, rest.len()));
         pieces.push(head.to_vec());
         rest = tail;
     }

@@ -90,9 +90,13 @@ struct CreateBody {
     commander_id: Option<String>,
     #[serde(default)]
     visibility: Option<String>,
+    /// Start from this playbook (its checklists, first reminder, broadcast channels; private if it says so).
+    #[serde(default)]
+    playbook_id: Option<String>,
 }
 
-/// `POST /api/v0/incidents` `{name, team_id, description?, commander_id?, visibility?: "public"|"private"}` → 201.
+/// `POST /api/v0/incidents` `{name, team_id, description?, commander_id?, visibility?: "public"|"private",
+/// playbook_id?}` → 201.
 pub async fn create(
     Ext(state): Ext<State>,
     User(user): User,
@@ -109,9 +113,26 @@ pub async fn create(
         Some("private") => Visibility::Private,
         Some(other) => return Err(bad(format!("`visibility` must be `public` or `private`, not `{other}`."))),
     };
+    if visibility == Visibility::Private && !crate::config::current().private_incidents {
+        return Err(bad(crate::permissions::PRIVATE_DISABLED));
+    }
+    if !crate::permissions::team_enabled(state.ports.api(), team.as_str()).await {
+        return Err(ApiErr::new(StatusCode::FORBIDDEN, "team_disabled", crate::permissions::TEAM_DISABLED));
+    }
     let ctx = Ctx { user, team: Some(team.clone()), channel: None, now: ids::now() };
     let request = StartRequest { team, name: body.name, description: body.description, commander, visibility };
-    let started = state.app.start(&ctx, request).await?;
+    let started = match body.playbook_id.filter(|p| !p.is_empty()) {
+        None => state.app.start(&ctx, request).await?,
+        Some(p) => {
+            let playbook =
+                incident_core::PlaybookId::try_from(p).map_err(|_| incident_app::AppError::PlaybookNotFound)?;
+            let always_private = state.app.playbook(&ctx, &playbook).await?.always_private;
+            if always_private && !crate::config::current().private_incidents {
+                return Err(bad(crate::permissions::PRIVATE_DISABLED));
+            }
+            state.app.start_with_playbook(&ctx, request, &playbook).await?
+        }
+    };
     Ok((StatusCode::CREATED, Json(Detail::of(&started.incident))))
 }
 

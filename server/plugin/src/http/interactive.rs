@@ -45,10 +45,21 @@ pub async fn start_dialog(Ext(state): Ext<State>, User(user): User, body: Bytes)
         },
     };
     let visibility = if s.field("visibility") == "private" { Visibility::Private } else { Visibility::Public };
+    if visibility == Visibility::Private && !crate::config::current().private_incidents {
+        return Ok(Json(json!({ "errors": { "visibility": crate::permissions::PRIVATE_DISABLED } })));
+    }
+    if !crate::permissions::team_enabled(state.ports.api(), team.as_str()).await {
+        return Ok(Json(json!({ "error": crate::permissions::TEAM_DISABLED })));
+    }
     let ctx = Ctx { user: user.clone(), team: Some(team.clone()), channel: channel.clone(), now: ids::now() };
     let request =
         StartRequest { team, name: s.field("name"), description: s.field("description"), commander, visibility };
-    match state.app.start(&ctx, request).await {
+    let started = match super::playbooks::chosen(&state, &ctx, &s.field("playbook")).await {
+        Ok(None) => state.app.start(&ctx, request).await,
+        Ok(Some(playbook)) => state.app.start_with_playbook(&ctx, request, &playbook).await,
+        Err(text) => return Ok(Json(json!({ "errors": { "playbook": text } }))),
+    };
+    match started {
         Ok(started) => {
             tell(&state, &user, channel.as_ref(), &started.reply()).await;
             Ok(Json(json!({})))

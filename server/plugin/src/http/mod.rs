@@ -1,14 +1,18 @@
 //! The plugin's HTTP API, served through ServeHTTP: an axum router answered in-process. Every error is JSON
 //! `{"error": code, "message": text}`; the acting user is the `Mattermost-User-Id` header set by the server.
 
+pub mod access;
+pub(crate) mod actions;
 mod incidents;
 mod interactive;
+pub mod playbooks;
+pub mod reminders;
 
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
 use http::StatusCode;
@@ -40,9 +44,20 @@ pub fn router(state: State) -> Router {
         .route("/api/v0/incidents", get(incidents::list).post(incidents::create))
         .route("/api/v0/incidents/dialog", post(incidents::from_post))
         .route("/api/v0/incidents/{id}", get(incidents::one))
+        .route("/api/v0/incidents/{id}/tasks", post(actions::add_task))
+        .route("/api/v0/incidents/{id}/tasks/toggle", post(actions::toggle_task))
+        .route("/api/v0/incidents/{id}/tasks/{checklist}/{item}", delete(actions::remove_task))
+        .route("/api/v0/incidents/{id}/commander", post(actions::commander))
+        .route("/api/v0/incidents/{id}/end", post(actions::end))
+        .route("/api/v0/incidents/{id}/restart", post(actions::restart))
+        .route("/api/v0/incidents/{id}/status", post(actions::status))
+        .route("/api/v0/incidents/{id}/timeline", get(actions::timeline))
         .route(crate::dialogs::START_PATH, post(interactive::start_dialog))
         .route(crate::dialogs::UPDATE_PATH, post(interactive::update_dialog))
         .route(crate::dialogs::END_PATH, post(interactive::end_action))
+        .merge(access::routes())
+        .merge(reminders::routes())
+        .merge(playbooks::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::disable())
         .with_state(state)

@@ -261,3 +261,22 @@ fn old_records_without_optional_fields_still_load() {
     assert!(loaded.checklists.is_empty());
     assert_eq!(loaded.name, "Database down");
 }
+
+#[test]
+fn snooze_sets_the_next_reminder_without_an_update() {
+    let alice = member("alice");
+    let incident = fixtures::incident();
+    let d = decide(&incident, &alice, Action::SnoozeReminder { ms: 30 * 60_000 }, Timestamp(1_000)).unwrap();
+    assert_eq!(d.incident.reminder.next_due, Some(Timestamp(1_000 + 30 * 60_000)));
+    assert_eq!(d.incident.status_updates, incident.status_updates, "no status update");
+    assert!(posts(&d).is_empty());
+    assert!(d.effects.contains(&Effect::ScheduleDeadline { incident: incident.id.clone(), at: Timestamp(1_801_000) }));
+    let short = Action::SnoozeReminder { ms: 59_999 };
+    assert_eq!(err(&incident, &alice, short), "A reminder needs an interval of at least one minute.");
+    let mut ended = incident.clone();
+    ended.status = Status::Ended;
+    assert_eq!(
+        decide(&ended, &alice, Action::SnoozeReminder { ms: 60_000 }, Timestamp(0)).unwrap_err(),
+        DomainError::AlreadyEnded
+    );
+}

@@ -1,0 +1,121 @@
+//! Time-driven decisions, the scheduler's entry points: the earliest deadline, `tick` at a deadline (claimed with
+//! compare-and-set so exactly one node posts a reminder), and the reminder buttons (snooze, dismiss).
+
+use incident_core::{
+    Action, DomainError, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, render, tick,
+};
+use incident_store::{MAX_ATTEMPTS, StoreError};
+
+use crate::app::{App, Ctx, Names};
+use crate::error::AppError;
+
+impl App {
+    /// Calls `listener` whenever the read model changed (own saves, cluster events, rebuild), so the scheduler
+    /// re-reads [`App::next_deadline`]. Set once, by the composition root.
+    pub fn on_deadlines_changed(&self, listener: impl Fn() + Send + Sync + 'static) {
+        if self.deadline_listener.set(Box::new(listener)).is_err() {
+            tracing::warn!("a deadline listener was already set; keeping the first");
+        }
+    }
+
+    pub(crate) fn deadlines_changed(&self) {
+        if let Some(listener) = self.deadline_listener.get() {
+            listener();
+        }
+    }
+
+    /// The earliest deadline (reminder or grant expiry) of any incident in the read model.
+    pub fn next_deadline(&self) -> Option<Timestamp> {
+        self.catalog().next_deadline()
+    }
+
+    /// Handles every incident due at `now`; returns how many this node claimed (and so carried out). Failures are
+    /// logged; the deadline stays in the record and the scheduler comes back.
+    pub async fn tick(&self, now: Timestamp) -> usize {
+        let due = self.catalog().due(now);
+        let mut claimed = 0;
+        for id in due {
+            match self.tick_one(&id, now).await {
+                Ok(true) => claimed += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, incident = %id, "handling a deadline failed; retrying later"),
+            }
+        }
+        claimed
+    }
+
+    /// Claims one incident's due work: `tick` on a fresh read, saved with CAS. Only the winner runs the effects.
+    async fn tick_one(&self, id: &IncidentId, now: Timestamp) -> Result<bool, AppError> {
+        let Some(mut stored) = self.store.load(id).await? else {
+            self.catalog_mut().remove(id);
+            self.deadlines_changed();
+            return Ok(false);
+        };
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(decision) = tick(&stored.value, now) else {
+                // Another node claimed it (its cluster event may still be on the way), or our row was stale.
+                self.catalog_mut().upsert(&stored.value);
+                self.deadlines_changed();
+                return Ok(false);
+            };
+            match self.store.save(&stored, decision.incident).await {
+                Ok(saved) => {
+                    self.saved(&saved.value).await;
+                    self.run_tick_effects(&saved.value, decision.effects, now).await;
+                    return Ok(true);
+                }
+                Err(StoreError::Conflict) => match self.store.load(id).await? {
+                    Some(fresh) => stored = fresh,
+                    None => return Ok(false),
+                },
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy)
+    }
+
+    /// The effects of a claimed tick; the reminder itself goes out with its buttons.
+    async fn run_tick_effects(&self, incident: &Incident, effects: Vec<Effect>, now: Timestamp) {
+        let ctx = Ctx { user: incident.commander.clone(), team: Some(incident.team.clone()), channel: None, now };
+        let (reminders, rest): (Vec<Effect>, Vec<Effect>) =
+            effects.into_iter().partition(|e| matches!(e, Effect::Post { message: Message::ReminderDue, .. }));
+        let mut names = Names::default();
+        let report = self.run_effects(&ctx, incident, rest, &mut names).await;
+        for warning in report.warnings {
+            tracing::warn!(incident = %incident.id, "{warning}");
+        }
+        if let Err(e) = names.ensure(&*self.people, [&incident.commander]).await {
+            tracing::warn!(error = %e, "looking up the commander failed; the reminder names them as \"someone\"");
+        }
+        for effect in reminders {
+            if let Effect::Post { channel, message, .. } = effect {
+                let text = render::message(&message, incident, now, &names);
+                if let Err(e) = self.chat.post_reminder(&channel, &incident.id, &text).await {
+                    tracing::warn!(error = %e, incident = %incident.id, "posting a due reminder failed");
+                }
+            }
+        }
+    }
+
+    /// "Snooze" on a reminder: the next one comes `ms` from now (at least a minute). Returns the text that
+    /// replaces the reminder's buttons.
+    pub async fn snooze_reminder(&self, ctx: &Ctx, id: &IncidentId, ms: u64) -> Result<String, AppError> {
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        self.apply(ctx, chosen, Action::SnoozeReminder { ms }, &mut names).await?;
+        let who = names.users.get(&ctx.user).map_or_else(|| "someone".to_owned(), |p| format!("@{}", p.username));
+        Ok(format!("Snoozed by {who}: the next reminder comes in {}.", HumanDuration(ms)))
+    }
+
+    /// "Dismiss" on a reminder: nothing changes in the record (the reminder was already claimed and no next one is
+    /// set); returns the text that replaces the buttons.
+    pub async fn dismiss_reminder(&self, ctx: &Ctx, id: &IncidentId) -> Result<String, AppError> {
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        if !chosen.stored.value.is_active() {
+            return Err(AppError::Domain(DomainError::AlreadyEnded));
+        }
+        let who = names.users.get(&ctx.user).map_or_else(|| "someone".to_owned(), |p| format!("@{}", p.username));
+        Ok(format!("Reminder dismissed by {who}."))
+    }
+}

@@ -1,0 +1,126 @@
+//! The REST actions the RHS calls (`/api/v0/incidents/{id}/…`), through the real plugin process under the dev
+//! host: tasks, commander, status, end (confirm) / restart, timeline, 404 for hidden incidents, and the small delta
+//! websocket event each change publishes.
+
+use devhost::{DevHost, DevHostConfig, PluginState};
+use incident_tests::process::{scratch, stage_plugin_dir};
+use serde_json::{Value, json};
+
+const WS_EVENT: &str = "custom_org.incidentcollab.incidents_incident_updated";
+
+async fn host(name: &str) -> DevHost {
+    let dir = scratch(name);
+    let plugin = stage_plugin_dir(&dir);
+    let mut config = DevHostConfig::new(plugin, dir.join("data"));
+    config.page_dir = incident_tests::root().join("webapp/dist");
+    let host = DevHost::start(config).await.expect("the dev host starts");
+    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
+    host
+}
+
+async fn http(host: &DevHost, user: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let bytes = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };
+    let r = host.serve_http(Some(user), method, path, bytes).await;
+    (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rhs_actions_through_the_real_plugin() {
+    let host = host("rhs-actions").await;
+    let team = host.store().get_team_by_name("dev").unwrap().id;
+    let (status, created) =
+        http(&host, "alice", "POST", "/api/v0/incidents", json!({ "name": "Cache down", "team_id": team })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let channel_id = created["channel_id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v0/incidents/{id}");
+    assert_eq!(created["version"], 1, "{created}");
+
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Flush"})).await;
+    assert_eq!(status, 200, "{r}");
+    let n = r["incident"]["checklists"][0]["items"].as_array().unwrap().len();
+    assert_eq!(r["incident"]["checklists"][0]["items"][n - 1]["title"], "Flush");
+
+    // bob is not in the channel: he may read (public) but the core refuses his changes like the slash command's.
+    let mut events = host.events();
+    let (status, r) =
+        http(&host, "bob", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": n - 1})).await;
+    assert_eq!(status, 403, "{r}");
+    host.store().add_channel_member(&channel_id, &host.user_id("bob").unwrap()).unwrap();
+    let (status, r) =
+        http(&host, "bob", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": n - 1})).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["incident"]["checklists"][0]["items"][n - 1]["done"], true);
+    assert_eq!(r["message"], "", "the channel post is not echoed back to the RHS");
+    let version = r["incident"]["version"].as_u64().unwrap();
+    let delta = std::iter::from_fn(|| events.try_recv().ok()).find(|e| e.event == WS_EVENT).expect("a delta event");
+    assert_eq!(delta.data["incident_id"], id.as_str());
+    assert_eq!(delta.data["version"], version);
+    assert_eq!(delta.data["change"], json!({"task": {"checklist": 0, "item": n - 1}}));
+    assert!(serde_json::to_vec(&delta.data).unwrap().len() < 200, "{}", delta.data);
+
+    let (status, r) =
+        http(&host, "bob", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": n - 1, "done": true}))
+            .await;
+    assert_eq!(status, 409, "{r}");
+    let (status, r) = http(&host, "alice", "DELETE", &format!("{base}/tasks/0/{}", n - 1), Value::Null).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["incident"]["checklists"][0]["items"].as_array().unwrap().len(), n - 1);
+    let (status, _) = http(&host, "alice", "DELETE", &format!("{base}/tasks/0/99"), Value::Null).await;
+    assert_eq!(status, 400);
+
+    let carol = host.user_id("carol").unwrap();
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/commander"), json!({"user_id": carol})).await;
+    assert_eq!((status, r["error"].as_str()), (409, Some("conflict")), "carol is not in the channel: {r}");
+    let bob = host.user_id("bob").unwrap();
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/commander"), json!({"user_id": bob})).await;
+    assert_eq!((status, r["incident"]["commander_id"].as_str()), (200, Some(bob.as_str())), "{r}");
+
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/status"), json!({"message": "All good"})).await;
+    assert_eq!((status, r["incident"]["last_update"]["message"].as_str()), (200, Some("All good")), "{r}");
+
+    let (_, r) = http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Verify"})).await;
+    assert!(r["incident"]["tasks_total"].as_u64().unwrap() > r["incident"]["tasks_done"].as_u64().unwrap());
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/end"), json!({})).await;
+    assert_eq!((status, r["error"].as_str()), (409, Some("confirm_required")), "{r}");
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/end"), json!({"confirm": true})).await;
+    assert_eq!((status, r["incident"]["status"].as_str()), (200, Some("ended")), "{r}");
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/end"), json!({"confirm": true})).await;
+    assert_eq!(status, 409, "{r}");
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/restart"), Value::Null).await;
+    assert_eq!((status, r["incident"]["status"].as_str()), (200, Some("active")), "{r}");
+
+    let (status, r) = http(&host, "alice", "GET", &format!("{base}/timeline"), Value::Null).await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = r.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in ["incident_created", "task_added", "task_checked", "task_removed", "commander_changed"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    for kind in ["status_updated", "incident_ended", "incident_restarted"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+
+    // A private incident reads as missing to an outsider, on every action route.
+    host.store().set_plugin_setting("org.incidentcollab.incidents", "EnablePrivateIncidents", &json!(true)).unwrap();
+    host.restart_plugin().await.unwrap();
+    let (_, private) = http(
+        &host,
+        "alice",
+        "POST",
+        "/api/v0/incidents",
+        json!({ "name": "Secret", "team_id": team, "visibility": "private" }),
+    )
+    .await;
+    let secret = format!("/api/v0/incidents/{}", private["id"].as_str().unwrap_or_else(|| panic!("{private}")));
+    for (method, path, body) in [
+        ("POST", format!("{secret}/tasks/toggle"), json!({"checklist": 0, "item": 0})),
+        ("POST", format!("{secret}/restart"), Value::Null),
+        ("GET", format!("{secret}/timeline"), Value::Null),
+        ("POST", "/api/v0/incidents/aaaaaaaaaaaaaaaaaaaaaaaaaa/end".to_owned(), json!({})),
+    ] {
+        let (status, r) = http(&host, "carol", method, &path, body).await;
+        assert_eq!((status, r["error"].as_str()), (404, Some("not_found")), "{path}: {r}");
+    }
+    let r = host.serve_http(None, "POST", &format!("{base}/restart"), Vec::new()).await;
+    assert_eq!(r.status, 401);
+}
