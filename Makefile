@@ -23,6 +23,7 @@ dist: setup webapp
 check-style: setup
 	cargo fmt --all --check
 	cargo xtask codegen --check
+	cargo xtask ts-types --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd webapp && npm run lint && npm run check-types
 

@@ -50,22 +50,29 @@ async fn main() {
     let mut detail = created.clone();
     while detail["tasks_total"].as_u64().unwrap() < TASKS as u64 {
         let n = detail["tasks_total"].as_u64().unwrap();
-        let (status, r) =
-            http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": format!("Task {n}")}))
-                .await;
+        let (status, r) = http(
+            &host,
+            "alice",
+            "POST",
+            &format!("{base}/tasks"),
+            json!({"checklist": 0, "title": format!("Task {n}")}),
+        )
+        .await;
         assert_eq!(status, 200, "{r}");
         detail = r["incident"].clone();
     }
     let mut events = host.events();
-    let (status, r) = http(&host, "alice", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": 42})).await;
+    let (status, r) =
+        http(&host, "alice", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": 42})).await;
     assert_eq!(status, 200, "{r}");
     let event = std::iter::from_fn(|| events.try_recv().ok())
         .find(|e| e.event.ends_with("_incident_updated"))
         .expect("the toggle publishes a delta");
     // What a browser receives: the event as the dev host (and Mattermost) frames it, plus a `seq` field.
-    let frame = serde_json::to_vec(&json!({"event": event.event, "data": event.data, "broadcast": event.broadcast, "seq": 1}))
-        .unwrap()
-        .len();
+    let frame =
+        serde_json::to_vec(&json!({"event": event.event, "data": event.data, "broadcast": event.broadcast, "seq": 1}))
+            .unwrap()
+            .len();
     let data = serde_json::to_vec(&event.data).unwrap().len();
     let (_, full) = http(&host, "alice", "GET", &base, Value::Null).await;
     let full = serde_json::to_vec(&full).unwrap().len();
@@ -84,5 +91,10 @@ async fn main() {
         raw as f64 / 1024.0,
         event.data
     );
-    write_section("webapp", "Webapp bundle and live updates", "make bench (cargo bench -p incident-tests --bench webapp)", &body);
+    write_section(
+        "webapp",
+        "Webapp bundle and live updates",
+        "make bench (cargo bench -p incident-tests --bench webapp)",
+        &body,
+    );
 }

@@ -96,6 +96,35 @@ async fn playbooks_over_rest_start_incidents_that_broadcast_their_updates() {
         "{posts:#?}"
     );
 
+    // The start dialog offers the team's playbooks; submitting one starts from it.
+    let mut events = host.events();
+    host.execute_command("bob", "town-square", "/incident start").await.unwrap();
+    let opened = std::iter::from_fn(|| events.try_recv().ok()).find(|e| e.event == "open_dialog").expect("a dialog");
+    let payload: Value = serde_json::from_str(opened.data["dialog"].as_str().unwrap()).unwrap();
+    let elements = payload["dialog"]["elements"].as_array().unwrap();
+    let select = elements.iter().find(|e| e["name"] == "playbook").expect("a playbook select");
+    assert_eq!(select["options"], json!([{ "text": "Service outage", "value": id }]));
+    let mut submission = devhost::DialogSubmission {
+        url: payload["url"].as_str().unwrap().into(),
+        callback_id: "start".into(),
+        state: String::new(),
+        submission: json!({ "name": "Cache down", "playbook": "nonsense" }).as_object().unwrap().clone(),
+        cancelled: false,
+        channel_id: host.channel_id("town-square").unwrap(),
+        team_id: team.clone(),
+    };
+    let (answer, has_errors) = host.submit_dialog("bob", &submission).await.unwrap();
+    assert!(has_errors);
+    assert_eq!(
+        answer["errors"]["playbook"],
+        "No playbook found. It may not exist, or it belongs to a team you are not in."
+    );
+    submission.submission = json!({ "name": "Cache down", "playbook": id }).as_object().unwrap().clone();
+    let (answer, has_errors) = host.submit_dialog("bob", &submission).await.unwrap();
+    assert!(!has_errors, "{answer}");
+    let info = host.execute_command("bob", "cache-down", "/incident info").await.unwrap();
+    assert!(info["text"].as_str().unwrap().contains("0/2"), "{info}");
+
     // Archive, never delete.
     let (status, body) = http(&host, "alice", "POST", &format!("/api/v0/playbooks/{id}/archive"), Value::Null).await;
     assert_eq!((status, body["archived"].as_bool()), (200, Some(true)));

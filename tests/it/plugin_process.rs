@@ -100,6 +100,7 @@ async fn server_lifecycle_through_the_real_process() {
             "ExecuteCommand",
             "MessageHasBeenPosted",
             "OnActivate",
+            "OnConfigurationChange",
             "OnDeactivate",
             "OnPluginClusterEvent",
             "ServeHTTP",
@@ -107,8 +108,11 @@ async fn server_lifecycle_through_the_real_process() {
             "UserHasLeftChannel",
         ]
     );
-    let refused = hooks.on_configuration_change(pb::OnConfigurationChangeRequest::default()).await.unwrap_err();
-    assert_eq!(refused.code(), tonic::Code::Unimplemented);
+    // OnConfigurationChange reads the System Console settings (every SDK hook is now implemented, so the
+    // Unimplemented gate is covered by the SDK's own tests and the net/rpc probe).
+    let changed = hooks.on_configuration_change(pb::OnConfigurationChangeRequest::default()).await.unwrap();
+    assert!(changed.into_inner().error.is_none());
+    assert!(fake.recorded.lock().unwrap().calls.contains(&"load_plugin_configuration"));
 
     // Activation registers /incident with autocomplete and creates the bot.
     let activated = hooks.on_activate(pb::OnActivateRequest::default()).await.unwrap().into_inner();
@@ -290,9 +294,10 @@ async fn exits_when_the_server_process_is_gone() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     server.kill().await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    // The plugin polls its parent every 500 ms; the bound is generous for a loaded CI machine.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while alive(&pid) {
-        assert!(std::time::Instant::now() < deadline, "the plugin outlived its server by more than 5 s");
+        assert!(std::time::Instant::now() < deadline, "the plugin outlived its server by more than 20 s");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

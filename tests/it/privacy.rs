@@ -3,8 +3,8 @@
 //! dev host. To anyone without access a private incident answers exactly like a missing id (404, same body; the same
 //! command reply with the reference swapped). A route or subcommand the matrix does not cover fails the test.
 //!
-//! Not covered here: a user of another team. The dev host seeds one team (`dev`) and its store API cannot create
-//! teams or users; `incident_core::access` unit tests cover `is_team_member == false` → not visible.
+//! The user of another team (olivia, team `ops`) is created through the dev host's store (`create_team`,
+//! `create_user`, `add_team_member`).
 
 use std::collections::BTreeSet;
 
@@ -18,14 +18,21 @@ const MISSING: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaa";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     NonMember,
+    OtherTeam,
     Revoked,
     Member,
     Admin,
 }
 
-/// (who, username): bob never had access, carol was granted then revoked, alice reported it, admin is a system admin.
-const VIEWERS: &[(Who, &str)] =
-    &[(Who::NonMember, "bob"), (Who::Revoked, "carol"), (Who::Member, "alice"), (Who::Admin, "admin")];
+/// (who, username): bob never had access, olivia is in another team only, carol was granted then revoked, alice
+/// reported it, admin is a system admin.
+const VIEWERS: &[(Who, &str)] = &[
+    (Who::NonMember, "bob"),
+    (Who::OtherTeam, "olivia"),
+    (Who::Revoked, "carol"),
+    (Who::Member, "alice"),
+    (Who::Admin, "admin"),
+];
 
 /// What a viewer with access gets from an incident-scoped route (people without access always get "as missing").
 #[derive(Debug, Clone, Copy)]
@@ -61,21 +68,22 @@ const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
     ("POST", "/api/v0/dialogs/update", r#"{"state":"{id}","submission":{"message":"Dialog update"}}"#, Expect::Status(200), Expect::Status(200)),
 ];
 
-/// Routes not about one incident: (method, path, body, status for everyone signed in).
+/// Routes not about one incident: (method, path, body, status for team members and admins, status for the user of
+/// another team).
 #[rustfmt::skip]
-const UNSCOPED: &[(&str, &str, &str, u16)] = &[
-    ("GET", "/api/v0/health", "", 200),
-    ("GET", "/api/v0/settings?team_id={team}", "", 200),
-    ("GET", "/api/v0/incidents?team_id={team}", "", 200),
-    ("POST", "/api/v0/incidents/dialog", r#"{"post_id":"aaaaaaaaaaaaaaaaaaaaaaaaaa","team_id":"{team}"}"#, 400),
-    ("POST", "/api/v0/incidents", r#"{"name":" ","team_id":"{team}"}"#, 400),
-    ("POST", "/api/v0/dialogs/start", r#"{"cancelled":true}"#, 200),
+const UNSCOPED: &[(&str, &str, &str, u16, u16)] = &[
+    ("GET", "/api/v0/health", "", 200, 200),
+    ("GET", "/api/v0/settings?team_id={team}", "", 200, 200),
+    ("GET", "/api/v0/incidents?team_id={team}", "", 200, 200),
+    ("POST", "/api/v0/incidents/dialog", r#"{"post_id":"aaaaaaaaaaaaaaaaaaaaaaaaaa","team_id":"{team}"}"#, 400, 400),
+    ("POST", "/api/v0/incidents", r#"{"name":" ","team_id":"{team}"}"#, 400, 400),
+    ("POST", "/api/v0/dialogs/start", r#"{"cancelled":true}"#, 200, 200),
     // Playbooks are team-scoped; `{id}` (the private incident's id) is no playbook: 404 for everyone.
-    ("GET", "/api/v0/playbooks?team_id={team}", "", 200),
-    ("POST", "/api/v0/playbooks?team_id={team}", r#"{"title":" "}"#, 400),
-    ("GET", "/api/v0/playbooks/{id}", "", 404),
-    ("PUT", "/api/v0/playbooks/{id}", r#"{"title":"Matrix"}"#, 404),
-    ("POST", "/api/v0/playbooks/{id}/archive", "", 404),
+    ("GET", "/api/v0/playbooks?team_id={team}", "", 200, 403),
+    ("POST", "/api/v0/playbooks?team_id={team}", r#"{"title":" "}"#, 400, 403),
+    ("GET", "/api/v0/playbooks/{id}", "", 404, 404),
+    ("PUT", "/api/v0/playbooks/{id}", r#"{"title":"Matrix"}"#, 404, 404),
+    ("POST", "/api/v0/playbooks/{id}/archive", "", 404, 404),
 ];
 
 /// `/incident` subcommands acting on one incident, run from town-square with `--incident <ref>`: (name, arguments).
@@ -200,6 +208,28 @@ async fn the_privacy_matrix() {
     assert_eq!((state_of("alice").as_deref(), state_of("carol").as_deref()), (Some("member"), Some("revoked")));
     assert_eq!(state_of("bob"), None);
 
+    // A second team with its own user and channel.
+    let ops = host.store().create_team("ops", "Ops").unwrap();
+    let olivia = host.store().create_user("olivia").unwrap();
+    host.store().add_team_member(&ops.id, &olivia.id).unwrap();
+    let room = devhost::store::Channel {
+        id: String::new(),
+        team_id: ops.id.clone(),
+        name: "ops-room".into(),
+        display_name: "Ops Room".into(),
+        kind: "O".into(),
+        header: String::new(),
+        purpose: String::new(),
+        creator_id: olivia.id.clone(),
+        create_at: 0,
+        update_at: 0,
+        delete_at: 0,
+        last_post_at: 0,
+        total_msg_count: 0,
+    };
+    let ops_room = host.store().create_channel(room).unwrap().id;
+    host.store().add_channel_member(&ops_room, &olivia.id).unwrap();
+
     let mut events = host.events();
 
     // REST, incident-scoped.
@@ -208,7 +238,7 @@ async fn the_privacy_matrix() {
             let (status, got) = http(&host, Some(user), method, &fill(path, &id), &fill(body, &id)).await;
             let (m_status, m_got) = http(&host, Some(user), method, &fill(path, MISSING), &fill(body, MISSING)).await;
             let expect = match who {
-                Who::NonMember | Who::Revoked => Expect::SameAsMissing,
+                Who::NonMember | Who::OtherTeam | Who::Revoked => Expect::SameAsMissing,
                 Who::Member => *member,
                 Who::Admin => *admin,
             };
@@ -231,9 +261,10 @@ async fn the_privacy_matrix() {
     }
 
     // REST, not about one incident.
-    for (method, path, body, expected) in UNSCOPED {
+    for (method, path, body, expected, other_team) in UNSCOPED {
         for (who, user) in VIEWERS {
             let (status, got) = http(&host, Some(user), method, &fill(path, &id), &fill(body, &id)).await;
+            let expected = if *who == Who::OtherTeam { other_team } else { expected };
             assert_eq!(status, *expected, "{method} {path} as {who:?}: {got}");
             let listed = got.contains("Breach");
             if path.starts_with("/api/v0/incidents?") {
@@ -248,10 +279,11 @@ async fn the_privacy_matrix() {
     for (name, args) in COMMANDS {
         for (who, user) in VIEWERS {
             let text = format!("/incident {name} {args} --incident {reference}");
-            let got = say(&host, user, "town-square", &text).await;
-            let missing = say(&host, user, "town-square", &text.replace(&reference, "INC-09999")).await;
+            let home = if *who == Who::OtherTeam { ops_room.as_str() } else { "town-square" };
+            let got = say(&host, user, home, &text).await;
+            let missing = say(&host, user, home, &text.replace(&reference, "INC-09999")).await;
             match who {
-                Who::NonMember | Who::Revoked => {
+                Who::NonMember | Who::OtherTeam | Who::Revoked => {
                     assert_eq!(got.replace(&reference, "INC-09999"), missing, "/incident {name} as {who:?}");
                 }
                 Who::Member | Who::Admin => {
@@ -264,10 +296,11 @@ async fn the_privacy_matrix() {
         }
     }
     for (who, user) in VIEWERS {
-        let list = say(&host, user, "town-square", "/incident list").await;
+        let home = if *who == Who::OtherTeam { ops_room.as_str() } else { "town-square" };
+        let list = say(&host, user, home, "/incident list").await;
         // `/incident list` lists *your* incidents (participants); the admin sees it in the team list (REST) instead.
         assert_eq!(list.contains("Breach"), *who == Who::Member, "/incident list as {who:?}: {list}");
-        let help = say(&host, user, "town-square", "/incident help").await;
+        let help = say(&host, user, home, "/incident help").await;
         assert!(!help.contains("Breach"), "/incident help as {who:?}");
         let access = say(&host, user, &ch.name, "/incident access list").await;
         match who {

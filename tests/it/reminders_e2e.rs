@@ -142,5 +142,23 @@ async fn each_reminder_is_posted_exactly_once_by_three_nodes() {
     assert_eq!(answer["ephemeral_text"], "Reminder dismissed by @alice.");
     assert_eq!(next_due(&host, &incident), Value::Null);
 
+    // A custom reminder in whole minutes; anything else is refused on its field.
+    let mut custom = submission.clone();
+    custom.submission =
+        json!({ "message": "Verifying.", "reminder": "0", "reminder_custom": "0.5" }).as_object().unwrap().clone();
+    let (answer, has_errors) = host.submit_dialog("alice", &custom).await.unwrap();
+    assert!(has_errors);
+    assert_eq!(
+        answer["errors"]["reminder_custom"],
+        "Give a whole number of minutes from 1 to 10080, or leave it empty."
+    );
+    custom.submission =
+        json!({ "message": "Verifying.", "reminder": "0", "reminder_custom": "90" }).as_object().unwrap().clone();
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let (answer, has_errors) = host.submit_dialog("alice", &custom).await.unwrap();
+    assert!(!has_errors, "{answer}");
+    let due = next_due(&host, &incident).as_i64().unwrap();
+    assert!((before + 5_400_000..before + 5_460_000).contains(&due), "due {due}, submitted at {before}");
+
     host.stop().await;
 }

@@ -36,7 +36,8 @@ async fn the_rhs_actions_through_the_real_plugin() {
     let base = format!("/api/v0/incidents/{id}");
     assert_eq!(created["version"], 1, "{created}");
 
-    let (status, r) = http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Flush"})).await;
+    let (status, r) =
+        http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Flush"})).await;
     assert_eq!(status, 200, "{r}");
     let n = r["incident"]["checklists"][0]["items"].as_array().unwrap().len();
     assert_eq!(r["incident"]["checklists"][0]["items"][n - 1]["title"], "Flush");
@@ -59,9 +60,14 @@ async fn the_rhs_actions_through_the_real_plugin() {
     assert_eq!(delta.data["change"], json!({"task": {"checklist": 0, "item": n - 1}}));
     assert!(serde_json::to_vec(&delta.data).unwrap().len() < 200, "{}", delta.data);
 
-    let (status, r) =
-        http(&host, "bob", "POST", &format!("{base}/tasks/toggle"), json!({"checklist": 0, "item": n - 1, "done": true}))
-            .await;
+    let (status, r) = http(
+        &host,
+        "bob",
+        "POST",
+        &format!("{base}/tasks/toggle"),
+        json!({"checklist": 0, "item": n - 1, "done": true}),
+    )
+    .await;
     assert_eq!(status, 409, "{r}");
     let (status, r) = http(&host, "alice", "DELETE", &format!("{base}/tasks/0/{}", n - 1), Value::Null).await;
     assert_eq!(status, 200, "{r}");
@@ -79,7 +85,8 @@ async fn the_rhs_actions_through_the_real_plugin() {
     let (status, r) = http(&host, "alice", "POST", &format!("{base}/status"), json!({"message": "All good"})).await;
     assert_eq!((status, r["incident"]["last_update"]["message"].as_str()), (200, Some("All good")), "{r}");
 
-    let (_, r) = http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Verify"})).await;
+    let (_, r) =
+        http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Verify"})).await;
     assert!(r["incident"]["tasks_total"].as_u64().unwrap() > r["incident"]["tasks_done"].as_u64().unwrap());
     let (status, r) = http(&host, "alice", "POST", &format!("{base}/end"), json!({})).await;
     assert_eq!((status, r["error"].as_str()), (409, Some("confirm_required")), "{r}");

@@ -7,48 +7,21 @@ import type {UserProfile} from '@mattermost/types/users';
 import type {Team} from '@mattermost/types/teams';
 import type {Post} from '@mattermost/types/posts';
 
-export type IncidentStatus = 'active' | 'ended';
+import type {ActionResult, ChecklistDto, Detail, Item, List, TaskDto, TimelineItem, UpdateDto} from './generated/dto';
 
+// The REST DTOs come from the Rust types (`cargo xtask ts-types` writes src/generated/dto.ts; `make check-style`
+// fails when it is stale). These are the names the views use.
+export type {ActionResult, TimelineItem};
 /** One row of `GET /plugins/<id>/api/v0/incidents`. */
-export type Incident = {
-    id: string;
-    name: string;
-    status: IncidentStatus;
-    commander_id: string;
-    channel_id: string;
-    is_private: boolean;
-    created_at: number;
-    tasks_done: number;
-    tasks_total: number;
-};
-
-export type IncidentList = {items: Incident[]; total: number};
-
-/** One task of `GET …/incidents/{id}` (checklist and item indexes are zero-based in the API). */
-export type Task = {title: string; done: boolean; assignee_id: string | null};
-export type Checklist = {title: string; items: Task[]};
-export type StatusUpdate = {author_id: string; at: number; message: string};
-
+export type Incident = Item;
+export type IncidentStatus = Item['status'];
+export type IncidentList = List;
+/** One task (checklist and item indexes are zero-based in the API). */
+export type Task = TaskDto;
+export type Checklist = ChecklistDto;
+export type StatusUpdate = UpdateDto;
 /** `GET /plugins/<id>/api/v0/incidents/{id}`. */
-export type IncidentDetail = Incident & {
-    number: number;
-    reference: string;
-    team_id: string;
-    reporter_id: string;
-    description: string;
-    ended_at: number | null;
-    checklists: Checklist[];
-    last_update: StatusUpdate | null;
-    timeline_events: number;
-    version: number;
-    update_due_at: number | null;
-};
-
-/** What every action on an incident answers. */
-export type ActionResult = {incident: IncidentDetail; message: string};
-
-export type TimelineKind = string;
-export type TimelineItem = {at: number; kind: TimelineKind; actor_id: string | null; subject_id: string | null; summary: string};
+export type IncidentDetail = Detail;
 
 /** The websocket delta `custom_<id>_incident_updated`: what changed, not the incident. */
 export type IncidentDelta = {incident_id: string; version: number; change: string | Record<string, unknown>};

@@ -45,6 +45,8 @@ pub struct App {
     catalog: RwLock<Catalog>,
     /// Called whenever the read model changed, so the scheduler re-reads the next deadline (`reminders.rs`).
     pub(crate) deadline_listener: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Whether private incidents are enabled (System Console); "always private" playbooks need it (`playbooks.rs`).
+    pub(crate) private_incidents: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for App {
@@ -64,6 +66,7 @@ impl App {
             ids: ports.ids,
             catalog: RwLock::new(Catalog::new()),
             deadline_listener: OnceLock::new(),
+            private_incidents: std::sync::atomic::AtomicBool::new(true),
         }
     }
 

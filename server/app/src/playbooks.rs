@@ -122,6 +122,12 @@ fn validated(input: &PlaybookInput) -> Result<(String, Vec<PlaybookChecklist>, O
 }
 
 impl App {
+    /// Follows the System Console's "private incidents" setting (on unless told otherwise): while it is off,
+    /// "always private" playbooks cannot start incidents.
+    pub fn set_private_incidents(&self, enabled: bool) {
+        self.private_incidents.store(enabled, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The playbook store (it shares the incidents' KV store).
     fn playbook_store(&self) -> Playbooks {
         Playbooks::new(self.store.kv())
@@ -283,6 +289,13 @@ impl App {
             return Err(invalid(format!("The playbook “{}” is archived and cannot start incidents.", playbook.title)));
         }
         if playbook.always_private {
+            if !self.private_incidents.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(invalid(format!(
+                    "The playbook “{}” starts private incidents, and private incidents are turned off. A system admin \
+                     can enable them in the System Console.",
+                    playbook.title
+                )));
+            }
             req.visibility = Visibility::Private;
         }
         self.start_from(ctx, req, Some(&playbook)).await

@@ -126,6 +126,13 @@ async fn always_private_playbooks_start_private_incidents_that_never_broadcast()
     let mut input = outage(&[w.channel("off-topic")]);
     input.always_private = true;
     w.app.create_playbook(&ctx, &fakes::team(), input).await.unwrap();
+    w.app.set_private_incidents(false);
+    assert_eq!(
+        w.run("alice", "town-square", "/incident start Breach --playbook Outage").await,
+        "ERROR: The playbook “Outage” starts private incidents, and private incidents are turned off. A system \
+         admin can enable them in the System Console."
+    );
+    w.app.set_private_incidents(true);
     w.run("alice", "town-square", "/incident start Breach --playbook Outage").await;
     let id = w.app.catalog().in_channel(&w.channel("breach"))[0].clone();
     let incident = w.app.get(&World::user("alice"), &id).await.unwrap();

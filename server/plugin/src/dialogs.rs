@@ -15,7 +15,7 @@ pub const UPDATE_PATH: &str = "/api/v0/dialogs/update";
 pub const END_PATH: &str = "/api/v0/actions/end";
 
 /// Reminder choices of the update dialog: (label, ms).
-const REMINDERS: &[(&str, u64)] = &[
+pub const REMINDERS: &[(&str, u64)] = &[
     ("No reminder", 0),
     ("15 minutes", 15 * 60_000),
     ("30 minutes", 30 * 60_000),
@@ -88,7 +88,7 @@ pub fn update(prefill: &UpdatePrefill) -> Dialog {
     Dialog {
         callback_id: "update".into(),
         title: format!("Status update · {}", prefill.title).chars().take(60).collect(),
-        elements: vec![message, reminder],
+        elements: vec![message, reminder, crate::http::reminders::custom_element(prefill.reminder_ms)],
         submit_label: "Post".into(),
         state: prefill.incident.to_string(),
         ..Dialog::default()

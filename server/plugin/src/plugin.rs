@@ -58,6 +58,7 @@ impl IncidentPlugin {
         match self.api.load_plugin_configuration().await {
             Ok(settings) => {
                 let _ = crate::config::apply(&settings);
+                self.app.set_private_incidents(crate::config::current().private_incidents);
             }
             Err(e) => tracing::error!(error = %e, "loading the plugin configuration failed; keeping the previous one"),
         }

@@ -12,12 +12,12 @@ import {RHS} from './rhs';
 
 const row: Incident = {
     id: 'i1', name: 'Database down', status: 'active', commander_id: 'u1', channel_id: 'c1', is_private: true,
-    created_at: Date.now() - 65 * 60000, tasks_done: 1, tasks_total: 2,
+    created_at: Date.now() - 65 * 60000, tasks_done: 1, tasks_total: 2, number: 1, reference: 'INC-00001',
 };
 
 function detail(over: Partial<IncidentDetail> = {}): IncidentDetail {
     return {
-        ...row, number: 1, reference: 'INC-00001', team_id: 't1', reporter_id: 'u1', description: 'Primary is gone',
+        ...row, team_id: 't1', reporter_id: 'u1', description: 'Primary is gone',
         ended_at: null, timeline_events: 3, version: 3, update_due_at: Date.now() - 60000,
         last_update: {author_id: 'u2', at: Date.now() - 3600000, message: 'Failing over'},
         checklists: [{title: 'Triage', items: [{title: 'Page DBA', done: true, assignee_id: null}, {title: 'Fail over', done: false, assignee_id: null}]}],

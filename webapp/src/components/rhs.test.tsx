@@ -11,7 +11,7 @@ import {RHS} from './rhs';
 
 const incident: Incident = {
     id: 'i1', name: 'Database down', status: 'active', commander_id: 'u1', channel_id: 'c1', is_private: true,
-    created_at: Date.UTC(2026, 0, 2, 3, 4), tasks_done: 2, tasks_total: 5,
+    created_at: Date.UTC(2026, 0, 2, 3, 4), tasks_done: 2, tasks_total: 5, number: 1, reference: 'INC-00001',
 };
 const other: Incident = {...incident, id: 'i2', name: 'Cache cold', is_private: false, status: 'ended', tasks_done: 1};
 

@@ -4,6 +4,7 @@ mod channels;
 mod directory;
 mod kv;
 mod perms;
+mod teams;
 
 pub use kv::{KV_KEY_MAX_RUNES, KvSetOptions};
 pub use perms::Scope;

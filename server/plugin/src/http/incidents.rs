@@ -126,10 +126,6 @@ pub async fn create(
         Some(p) => {
             let playbook =
                 incident_core::PlaybookId::try_from(p).map_err(|_| incident_app::AppError::PlaybookNotFound)?;
-            let always_private = state.app.playbook(&ctx, &playbook).await?.always_private;
-            if always_private && !crate::config::current().private_incidents {
-                return Err(bad(crate::permissions::PRIVATE_DISABLED));
-            }
             state.app.start_with_playbook(&ctx, request, &playbook).await?
         }
     };

@@ -81,9 +81,9 @@ pub async fn update_dialog(Ext(state): Ext<State>, User(user): User, body: Bytes
     let Ok(incident) = IncidentId::try_from(s.state.clone()) else {
         return Ok(dialog_error(&AppError::Domain(DomainError::NotFound), None));
     };
-    let reminder_ms = match s.field("reminder").parse::<u64>() {
-        Ok(0) | Err(_) => None,
-        Ok(ms) => Some(ms),
+    let reminder_ms = match super::reminders::chosen(&s.field("reminder"), &s.field("reminder_custom")) {
+        Ok(ms) => ms,
+        Err((field, text)) => return Ok(Json(json!({ "errors": { field: text } }))),
     };
     let channel = ChannelId::try_from(s.channel_id.clone()).ok();
     let ctx = Ctx {

@@ -137,3 +137,61 @@ async fn open_update(state: &State, ctx: &Ctx, incident: &IncidentId, trigger_id
         Err(e) => Json(json!({ "ephemeral_text": format!("The update dialog could not be opened: {e}.") })),
     }
 }
+
+/// Longest custom reminder, in minutes (7 days).
+pub const MAX_CUSTOM_MINUTES: u64 = 7 * 24 * 60;
+
+/// The update dialog's "or in minutes" field (overrides the select when filled), prefilled with the last interval
+/// when that was not one of the offered choices.
+pub fn custom_element(last_ms: u64) -> mm::model::DialogElement {
+    let offered = dialogs::REMINDERS.iter().any(|(_, ms)| *ms == last_ms);
+    mm::model::DialogElement {
+        default: if offered || last_ms == 0 { String::new() } else { (last_ms / 60_000).to_string() },
+        name: "reminder_custom".into(),
+        display_name: "Or next update in (minutes)".into(),
+        r#type: "text".into(),
+        subtype: "number".into(),
+        optional: true,
+        help_text: format!("1 to {MAX_CUSTOM_MINUTES} (7 days); overrides the choice above."),
+        ..mm::model::DialogElement::default()
+    }
+}
+
+/// The next reminder chosen in the update dialog: a custom number of minutes if given, else one of the offered
+/// choices (`""`/`0`: none). Anything else is refused with (field, text): no arbitrary intervals.
+pub fn chosen(select: &str, custom: &str) -> Result<Option<u64>, (&'static str, String)> {
+    let custom = custom.trim();
+    if !custom.is_empty() {
+        return match custom.parse::<u64>() {
+            Ok(m) if (1..=MAX_CUSTOM_MINUTES).contains(&m) => Ok(Some(m * 60_000)),
+            _ => Err((
+                "reminder_custom",
+                format!("Give a whole number of minutes from 1 to {MAX_CUSTOM_MINUTES}, or leave it empty."),
+            )),
+        };
+    }
+    match select.trim() {
+        "" | "0" => Ok(None),
+        value => match dialogs::REMINDERS.iter().find(|(_, ms)| ms.to_string() == value) {
+            Some((_, ms)) => Ok(Some(*ms)),
+            None => Err(("reminder", "Pick one of the offered reminder times.".into())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chosen;
+
+    #[test]
+    fn reminder_choices_are_the_offered_ones_or_whole_minutes() {
+        assert_eq!(chosen("", ""), Ok(None));
+        assert_eq!(chosen("0", ""), Ok(None));
+        assert_eq!(chosen("900000", ""), Ok(Some(900_000)));
+        assert_eq!(chosen("900000", "90"), Ok(Some(5_400_000)));
+        assert_eq!(chosen("1", "").unwrap_err().0, "reminder");
+        for bad in ["0", "-5", "1.5", "x", "10081"] {
+            assert_eq!(chosen("", bad).unwrap_err().0, "reminder_custom", "{bad}");
+        }
+    }
+}
