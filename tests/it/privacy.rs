@@ -52,6 +52,7 @@ const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
     ("GET", "/api/v0/incidents/{id}/access", "", Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/incidents/{id}/tasks", r#"{"checklist":0,"title":"Matrix task"}"#, Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/incidents/{id}/tasks/toggle", r#"{"checklist":0,"item":0}"#, Expect::Status(200), Expect::Status(200)),
+    ("POST", "/api/v0/incidents/{id}/tasks/assign", r#"{"checklist":0,"item":0,"user_id":null}"#, Expect::Status(409), Expect::Status(409)),
     ("DELETE", "/api/v0/incidents/{id}/tasks/{checklist}/{item}", "", Expect::Status(400), Expect::Status(400)),
     ("POST", "/api/v0/incidents/{id}/commander", r#"{"user_id":"{alice}"}"#, Expect::Status(409), Expect::Status(409)),
     ("POST", "/api/v0/incidents/{id}/status", r#"{"message":"Matrix update"}"#, Expect::Status(200), Expect::Status(200)),

@@ -75,7 +75,21 @@ async fn the_rhs_actions_through_the_real_plugin() {
     let (status, _) = http(&host, "alice", "DELETE", &format!("{base}/tasks/0/99"), Value::Null).await;
     assert_eq!(status, 400);
 
+    // Assign a task to a channel member, clear it; a non-member is refused like `/incident assign`.
+    let bob_id = host.user_id("bob").unwrap();
+    let (_, r) =
+        http(&host, "alice", "POST", &format!("{base}/tasks"), json!({"checklist": 0, "title": "Own it"})).await;
+    let at = r["incident"]["checklists"][0]["items"].as_array().unwrap().len() - 1;
+    let assign = |user: Value| json!({"checklist": 0, "item": at, "user_id": user});
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/tasks/assign"), assign(json!(bob_id))).await;
+    let task = &r["incident"]["checklists"][0]["items"][at];
+    assert_eq!((status, task["assignee_id"].as_str()), (200, Some(bob_id.as_str())), "{r}");
+    let (status, r) = http(&host, "alice", "POST", &format!("{base}/tasks/assign"), assign(Value::Null)).await;
+    assert_eq!((status, &r["incident"]["checklists"][0]["items"][at]["assignee_id"]), (200, &Value::Null), "{r}");
     let carol = host.user_id("carol").unwrap();
+    let (status, _) = http(&host, "alice", "POST", &format!("{base}/tasks/assign"), assign(json!(carol))).await;
+    assert_eq!(status, 409);
+
     let (status, r) = http(&host, "alice", "POST", &format!("{base}/commander"), json!({"user_id": carol})).await;
     assert_eq!((status, r["error"].as_str()), (409, Some("conflict")), "carol is not in the channel: {r}");
     let bob = host.user_id("bob").unwrap();

@@ -93,6 +93,9 @@ export const client = {
     /** Checks (`done`) or unchecks a task; indexes are zero-based. */
     setTask: (id: string, checklist: number, item: number, done: boolean): Promise<ActionResult> =>
         fetchJson(incidentUrl(id, '/tasks/toggle'), 'POST', {checklist, item, done}),
+    /** Gives a task to a channel member, or clears its assignee with `null`. */
+    assignTask: (id: string, checklist: number, item: number, userId: string | null): Promise<ActionResult> =>
+        fetchJson(incidentUrl(id, '/tasks/assign'), 'POST', {checklist, item, user_id: userId}),
     addTask: (id: string, checklist: number, title: string): Promise<ActionResult> =>
         fetchJson(incidentUrl(id, '/tasks'), 'POST', {checklist, title}),
     removeTask: (id: string, checklist: number, item: number): Promise<ActionResult> =>

@@ -68,4 +68,7 @@ export const messages = defineMessages({
     cancel: {id: 'incidentcollab.detail.cancel', defaultMessage: 'Cancel'},
     actionFailed: {id: 'incidentcollab.detail.actionFailed', defaultMessage: 'That did not work: {error}'},
     someone: {id: 'incidentcollab.detail.someone', defaultMessage: 'someone'},
+    assign: {id: 'incidentcollab.detail.assign', defaultMessage: 'Assign “{title}”'},
+    assignShort: {id: 'incidentcollab.detail.assignShort', defaultMessage: 'Assign'},
+    unassigned: {id: 'incidentcollab.detail.unassigned', defaultMessage: 'Nobody'},
 });

@@ -73,9 +73,14 @@ impl App {
     /// Rebuilds the read model from KV (activation). Returns how many incidents it holds.
     pub async fn rebuild(&self) -> Result<usize, AppError> {
         let incidents = self.store.load_all().await?;
-        let catalog = Catalog::of(&incidents);
-        let n = catalog.len();
-        *self.catalog_mut() = catalog;
+        let mut catalog = Catalog::of(&incidents);
+        let n = {
+            let mut live = self.catalog_mut();
+            // Saves and cluster events that landed while we read are newer than what we read: keep them.
+            catalog.merge_newer(&live);
+            *live = catalog;
+            live.len()
+        };
         self.deadlines_changed();
         Ok(n)
     }

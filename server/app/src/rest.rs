@@ -2,7 +2,7 @@
 //! slash commands (hidden incidents read as NotFound), returning the saved incident so the caller can show it.
 //! The request counts as coming from the incident's channel: what the channel gets posted is not echoed back.
 
-use incident_core::{Action, DomainError, Incident, IncidentId, Member, UserId};
+use incident_core::{Action, ChannelId, DomainError, Incident, IncidentId, Member, TaskAt, UserId};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
@@ -31,18 +31,43 @@ impl App {
     pub async fn change_commander_to(&self, ctx: &Ctx, id: &IncidentId, to: &UserId) -> Result<Acted, AppError> {
         let mut names = Names::default();
         let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        let to = self.member_by_id(&chosen.stored.value.channel, to).await?;
+        let ctx = Ctx { channel: Some(chosen.stored.value.channel.clone()), ..ctx.clone() };
+        let (incident, report) = self.apply(&ctx, chosen, Action::ChangeCommander { to }, &mut names).await?;
+        Ok(Acted { incident, reply: report.text() })
+    }
+
+    /// Gives the task `at` of `id` to the user `to` (by id; a channel member, as `/incident assign`), or clears its
+    /// assignee when `to` is None.
+    pub async fn assign_to(
+        &self,
+        ctx: &Ctx,
+        id: &IncidentId,
+        at: TaskAt,
+        to: Option<&UserId>,
+    ) -> Result<Acted, AppError> {
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        let action = match to {
+            Some(to) => Action::Assign { at, to: self.member_by_id(&chosen.stored.value.channel, to).await? },
+            None => Action::Unassign { at },
+        };
+        let ctx = Ctx { channel: Some(chosen.stored.value.channel.clone()), ..ctx.clone() };
+        let (incident, report) = self.apply(&ctx, chosen, action, &mut names).await?;
+        Ok(Acted { incident, reply: report.text() })
+    }
+
+    /// A user named by id, with whether they are in `channel`.
+    async fn member_by_id(&self, channel: &ChannelId, user: &UserId) -> Result<Member, AppError> {
         let person = self
             .people
-            .users(std::slice::from_ref(to))
+            .users(std::slice::from_ref(user))
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| AppError::UnknownUser(to.to_string()))?;
-        let is_channel_member = self.people.is_channel_member(&chosen.stored.value.channel, &person.id).await?;
-        let member = Member { id: person.id, username: person.username, is_channel_member };
-        let ctx = Ctx { channel: Some(chosen.stored.value.channel.clone()), ..ctx.clone() };
-        let (incident, report) = self.apply(&ctx, chosen, Action::ChangeCommander { to: member }, &mut names).await?;
-        Ok(Acted { incident, reply: report.text() })
+            .ok_or_else(|| AppError::UnknownUser(user.to_string()))?;
+        let is_channel_member = self.people.is_channel_member(channel, &person.id).await?;
+        Ok(Member { id: person.id, username: person.username, is_channel_member })
     }
 }
 

@@ -13,6 +13,9 @@ use serde::Deserialize;
 use crate::ports::{CLUSTER_EVENT, MmKv, MmPorts};
 use crate::{command, http, ids};
 
+/// How long activation waits for the read-model rebuild before leaving it to the background.
+const REBUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The plugin's state for the life of the process.
 pub struct IncidentPlugin {
     api: Api,
@@ -20,7 +23,7 @@ pub struct IncidentPlugin {
     bot_user_id: Arc<OnceLock<String>>,
     app: Arc<App>,
     router: axum::Router,
-    reminders: crate::scheduler::Reminders,
+    reminders: Arc<crate::scheduler::Reminders>,
 }
 
 impl IncidentPlugin {
@@ -38,7 +41,7 @@ impl IncidentPlugin {
         };
         let app = Arc::new(App::new(store, app_ports));
         let router = http::router(http::State { manifest: plugin.manifest.clone(), app: app.clone(), ports });
-        let reminders = crate::scheduler::Reminders::new(app.clone());
+        let reminders = Arc::new(crate::scheduler::Reminders::new(app.clone()));
         Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router, reminders }
     }
 
@@ -112,13 +115,23 @@ impl Hooks for IncidentPlugin {
         let bot_id = self.api.ensure_bot_user(bot).await.map_err(|e| activation("creating the bot", e))?;
         let _ = self.bot_user_id.set(bot_id);
         self.api.register_command(command::registration()).await.map_err(|e| activation("registering /incident", e))?;
-        // Lists start empty if the rebuild fails; commands still find incidents through the channel index.
-        match self.app.rebuild().await {
-            Ok(n) => tracing::info!(incidents = n, "read model rebuilt from the KV store"),
-            Err(e) => tracing::error!(error = %e, "rebuilding the read model failed; lists fill as incidents change"),
+        // The read model is rebuilt before activation ends when that is quick; with very many incidents it would
+        // outlast the server's 30 s activation deadline, so after REBUILD_WAIT it goes on in the background (commands
+        // find incidents through the channel index meanwhile, and lists fill in when it finishes).
+        let (app, reminders) = (self.app.clone(), self.reminders.clone());
+        let rebuild = tokio::spawn(async move {
+            match app.rebuild().await {
+                Ok(n) => tracing::info!(incidents = n, "read model rebuilt from the KV store"),
+                Err(e) => {
+                    tracing::error!(error = %e, "rebuilding the read model failed; lists fill as incidents change")
+                }
+            }
+            // After the rebuild: reminders that fell due while no node ran go out now, claimed once across nodes.
+            reminders.start();
+        });
+        if tokio::time::timeout(REBUILD_WAIT, rebuild).await.is_err() {
+            tracing::warn!("the read model is still being rebuilt; activation goes on and lists fill in when it ends");
         }
-        // After the rebuild: reminders that fell due while no node ran go out now, claimed once across nodes.
-        self.reminders.start();
         tracing::info!(version = %self.manifest.version, "incident plugin activated");
         Ok(())
     }

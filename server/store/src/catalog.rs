@@ -190,6 +190,19 @@ impl Catalog {
         true
     }
 
+    /// Takes every row of `other` that is newer than (or missing from) this catalog: the changes that landed in the
+    /// live catalog while this one was being rebuilt from KV.
+    pub fn merge_newer(&mut self, other: &Catalog) {
+        for row in other.rows.values() {
+            if self.rows.get(&row.id).is_none_or(|mine| mine.version < row.version) {
+                self.remove(&row.id);
+                self.by_team.entry(row.team.clone()).or_default().insert(row.id.clone());
+                self.by_channel.entry(row.channel.clone()).or_default().insert(row.id.clone());
+                self.rows.insert(row.id.clone(), row.clone());
+            }
+        }
+    }
+
     /// Drops an incident's row.
     pub fn remove(&mut self, id: &IncidentId) {
         if let Some(old) = self.rows.remove(id) {

@@ -1,15 +1,21 @@
-// The incident's checklists: progress per checklist, check/uncheck, remove and add tasks.
+// The incident's checklists: progress per checklist, check/uncheck, assign, remove and add tasks.
 import React, {useState} from 'react';
 import {useIntl} from 'react-intl';
 import TrashCanOutlineIcon from '@mattermost/compass-icons/components/trash-can-outline';
 import PlusIcon from '@mattermost/compass-icons/components/plus';
+import {client} from '../client';
 import {messages} from '../i18n';
-import type {Checklist} from '../types';
+import type {Checklist, Task, UserSummary} from '../types';
+import {errorText} from './format';
 import {styles} from './styles';
 
 type Props = {
     checklists: Checklist[];
+    /** The incident channel: assignees are picked among its members. */
+    channelId: string;
     disabled: boolean;
+    name(userId: string | null): string;
+    onAssign(checklist: number, item: number, userId: string | null): void;
     onSet(checklist: number, item: number, done: boolean): void;
     onRemove(checklist: number, item: number): void;
     onAdd(checklist: number, title: string): void;
@@ -44,7 +50,54 @@ function AddTask({index, title, disabled, onAdd}: {index: number; title: string;
     );
 }
 
-export function Checklists({checklists, disabled, onSet, onRemove, onAdd}: Props) {
+function Assignee({task, channelId, disabled, name, onPick}: {
+    task: Task; channelId: string; disabled: boolean; name: Props['name']; onPick(userId: string | null): void;
+}) {
+    const intl = useIntl();
+    const [users, setUsers] = useState<UserSummary[]>();
+    const [error, setError] = useState('');
+    const label = intl.formatMessage(messages.assign, {title: task.title});
+    if (users) {
+        return (
+            <select
+                aria-label={label}
+                value={task.assignee_id ?? ''}
+                disabled={disabled}
+                style={styles.input}
+                onChange={(e) => {
+                    setUsers(undefined);
+                    onPick(e.target.value || null);
+                }}
+                onBlur={() => setUsers(undefined)}
+                data-testid='incident-task-assign-picker'
+            >
+                <option value=''>{intl.formatMessage(messages.unassigned)}</option>
+                {task.assignee_id && !users.some((u) => u.id === task.assignee_id) && (
+                    <option value={task.assignee_id}>{`@${name(task.assignee_id)}`}</option>
+                )}
+                {users.map((u) => <option key={u.id} value={u.id}>{`@${u.username}`}</option>)}
+            </select>
+        );
+    }
+    return (
+        <button
+            type='button'
+            style={styles.linkButton}
+            disabled={disabled}
+            title={error || label}
+            aria-label={label}
+            onClick={() => client.channelMembers(channelId).then(
+                (list) => setUsers(Array.isArray(list) ? list : []),
+                (err: unknown) => setError(errorText(err)),
+            )}
+            data-testid='incident-task-assign'
+        >
+            {task.assignee_id ? `@${name(task.assignee_id)}` : intl.formatMessage(messages.assignShort)}
+        </button>
+    );
+}
+
+export function Checklists({checklists, channelId, disabled, name, onAssign, onSet, onRemove, onAdd}: Props) {
     const intl = useIntl();
     return (
         <section aria-label={intl.formatMessage(messages.checklists)} data-testid='incident-checklists'>
@@ -73,6 +126,7 @@ export function Checklists({checklists, disabled, onSet, onRemove, onAdd}: Props
                                         />
                                         <span style={task.done ? styles.doneText : undefined}>{task.title}</span>
                                     </label>
+                                    <Assignee task={task} channelId={channelId} disabled={disabled} name={name} onPick={(u) => onAssign(c, i, u)}/>
                                     <button
                                         type='button'
                                         style={styles.iconButton}

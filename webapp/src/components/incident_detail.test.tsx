@@ -172,6 +172,34 @@ describe('incident view', () => {
         expect(seen).toEqual([['/tasks', {checklist: 0, title: 'Verify backups'}], ['/tasks/0/0', undefined]]);
     });
 
+    it('assigns a task to a channel member and clears it', async () => {
+        const bodies: unknown[] = [];
+        stubFetch({action: (url, body) => {
+            expect(url).toContain('/incidents/i1/tasks/assign');
+            bodies.push(body);
+            const d = detail({version: 4 + bodies.length});
+            d.checklists[0].items[1].assignee_id = (body as {user_id: string | null}).user_id;
+            return json({incident: d, message: ''});
+        }});
+        renderRHS();
+        await screen.findByTestId('incident-detail');
+        await act(async () => {
+            fireEvent.click(screen.getAllByTestId('incident-task-assign')[1]);
+        });
+        await act(async () => {
+            fireEvent.change(await screen.findByRole('combobox', {name: 'Assign “Fail over”'}), {target: {value: 'u2'}});
+        });
+        expect(screen.getAllByTestId('incident-task-assign')[1].textContent).toBe('@bob');
+        await act(async () => {
+            fireEvent.click(screen.getAllByTestId('incident-task-assign')[1]);
+        });
+        await act(async () => {
+            fireEvent.change(await screen.findByTestId('incident-task-assign-picker'), {target: {value: ''}});
+        });
+        expect(bodies).toEqual([{checklist: 0, item: 1, user_id: 'u2'}, {checklist: 0, item: 1, user_id: null}]);
+        expect(screen.getAllByTestId('incident-task-assign')[1].textContent).toBe('Assign');
+    });
+
     it('changes the commander with the picker of channel members', async () => {
         const fetchMock = stubFetch({action: (url, body) => {
             expect(url).toContain('/incidents/i1/commander');

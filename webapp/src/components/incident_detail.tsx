@@ -236,7 +236,10 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
 
             <Checklists
                 checklists={detail.checklists}
+                channelId={detail.channel_id}
                 disabled={busy}
+                name={name}
+                onAssign={(c, i, u) => run(() => client.assignTask(id, c, i, u))}
                 onSet={(c, i, done) => run(() => client.setTask(id, c, i, done))}
                 onRemove={(c, i) => run(() => client.removeTask(id, c, i))}
                 onAdd={(c, title) => run(() => client.addTask(id, c, title))}

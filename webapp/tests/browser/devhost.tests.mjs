@@ -114,10 +114,23 @@ export const tests = [
             }
             await shot('checked-by-bob');
 
+            // Assign the task to bob with the task's picker of channel members.
+            await task.getByTestId('incident-task-assign').click();
+            await task.getByTestId('incident-task-assign-picker').selectOption({label: '@bob'});
+            await task.getByTestId('incident-task-assign').filter({hasText: '@bob'}).waitFor();
+
             // Change the commander with the picker (bob is now a channel member).
             await detail.getByTestId('incident-commander-change').click();
             await detail.getByTestId('incident-commander-picker').selectOption({label: '@bob'});
             await detail.getByTestId('incident-commander').filter({hasText: '@bob'}).waitFor();
+
+            // Post a status update through the update dialog; the RHS shows it from the delta.
+            await detail.getByTestId('incident-update-status').click();
+            await page.getByTestId('dialog').waitFor();
+            await page.getByTestId('dialog-field-message').fill('Replicas are healthy again');
+            await page.getByTestId('dialog-submit').click();
+            await page.getByTestId('dialog').waitFor({state: 'detached'});
+            await detail.getByTestId('incident-last-update').filter({hasText: 'Replicas are healthy again'}).waitFor();
 
             // End (with confirmation) and restart.
             await detail.getByTestId('incident-end').click();

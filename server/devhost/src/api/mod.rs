@@ -13,7 +13,7 @@ use mm::pb::v1 as pb;
 use mm::pb::v1::plugin_api_server::{PluginApi, PluginApiServer};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::server::TcpIncoming;
 use tonic::{Request, Response, Status};
 
 use crate::context::Shared;
@@ -74,7 +74,8 @@ pub async fn serve(shared: Arc<Shared>, node: usize) -> std::io::Result<(SocketA
     tokio::spawn(async move {
         let result = tonic::transport::Server::builder()
             .add_service(service)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+            // Without TCP_NODELAY every small answer waits out the peer's delayed ACK (~40 ms per call).
+            .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async {
                 let _ = rx.await;
             })
             .await;

@@ -79,6 +79,35 @@ pub async fn toggle_task(
 }
 
 #[derive(Debug, Deserialize)]
+struct AssignBody {
+    checklist: usize,
+    item: usize,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+/// `POST /api/v0/incidents/{id}/tasks/assign` `{checklist, item, user_id}` (zero-based): gives the task to a channel
+/// member; `user_id` null or empty clears the assignee.
+pub async fn assign_task(
+    Ext(state): Ext<State>,
+    User(user): User,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ActionResult>, ApiErr> {
+    let body: AssignBody = json_body(&body)?;
+    let id = incident_id(id)?;
+    let to = match body.user_id.filter(|u| !u.is_empty()) {
+        None => None,
+        Some(u) => Some(
+            UserId::try_from(u)
+                .map_err(|_| ApiErr::new(StatusCode::BAD_REQUEST, "invalid", "`user_id` is not a valid id."))?,
+        ),
+    };
+    let at = TaskAt { checklist: body.checklist, item: body.item };
+    Ok(answer(state.app.assign_to(&ctx(user), &id, at, to.as_ref()).await?))
+}
+
+#[derive(Debug, Deserialize)]
 struct AddTaskBody {
     checklist: usize,
     title: String,

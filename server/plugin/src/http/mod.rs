@@ -46,6 +46,7 @@ pub fn router(state: State) -> Router {
         .route("/api/v0/incidents/{id}", get(incidents::one))
         .route("/api/v0/incidents/{id}/tasks", post(actions::add_task))
         .route("/api/v0/incidents/{id}/tasks/toggle", post(actions::toggle_task))
+        .route("/api/v0/incidents/{id}/tasks/assign", post(actions::assign_task))
         .route("/api/v0/incidents/{id}/tasks/{checklist}/{item}", delete(actions::remove_task))
         .route("/api/v0/incidents/{id}/commander", post(actions::commander))
         .route("/api/v0/incidents/{id}/end", post(actions::end))

@@ -109,3 +109,24 @@ fn older_versions_never_overwrite_and_rows_move_channels() {
     c.remove(&i.id);
     assert!(c.is_empty());
 }
+
+#[test]
+fn a_rebuilt_catalog_keeps_changes_that_landed_while_it_was_read() {
+    let old = incident("a", "t", "c", 1);
+    let mut newer = old.clone();
+    newer.version += 3;
+    newer.name = "Renamed while rebuilding".into();
+    let elsewhere = incident("b", "t", "d", 2);
+    // The live catalog saw a save of `a` and a new incident `b`; the rebuild read `a` before the save.
+    let live = Catalog::of([&newer, &elsewhere]);
+    let mut rebuilt = Catalog::of([&old]);
+    rebuilt.merge_newer(&live);
+    assert_eq!(rebuilt.len(), 2);
+    assert_eq!(rebuilt.version(&old.id), Some(newer.version));
+    assert_eq!(rebuilt.get(&old.id).unwrap().name, "Renamed while rebuilding");
+    assert_eq!(rebuilt.in_channel(&elsewhere.channel), vec![elsewhere.id.clone()]);
+    // An older live row never replaces what the rebuild read.
+    let mut rebuilt_newer = Catalog::of([&newer]);
+    rebuilt_newer.merge_newer(&Catalog::of([&old]));
+    assert_eq!(rebuilt_newer.version(&old.id), Some(newer.version));
+}
