@@ -194,7 +194,25 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
     let activation = began.elapsed();
     let state = host.plugin_state();
     assert_eq!(state.state, PluginState::Active, "{}", state.message);
-    eprintln!("bench: seeded in {:.1} s, activated in {:.1} s", seed_time.as_secs_f64(), activation.as_secs_f64());
+    // Activation waits at most 10 s for the read model; the rest of the rebuild runs in the background.
+    let per_team = INCIDENTS / TEAMS;
+    let probe = format!("/api/v0/incidents?team_id={real_team}&per_page=1");
+    loop {
+        let r = host.serve_http(Some("admin"), "GET", &probe, Vec::new()).await;
+        let total = serde_json::from_slice::<serde_json::Value>(&r.body).ok().and_then(|v| v["total"].as_u64());
+        if total == Some(per_team) {
+            break;
+        }
+        assert!(began.elapsed() < Duration::from_secs(600), "the read model never held all {per_team} incidents");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rebuilt = began.elapsed();
+    eprintln!(
+        "bench: seeded in {:.1} s, activated in {:.1} s, rebuilt in {:.1} s",
+        seed_time.as_secs_f64(),
+        activation.as_secs_f64(),
+        rebuilt.as_secs_f64()
+    );
 
     let mut pages = Vec::new();
     let mut searches = Vec::new();
@@ -223,13 +241,15 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
     format!(
         "| {INCIDENTS} incidents over {TEAMS} teams | figure |\n|---|---|\n\
          | seeding through incident-store (4 KV writes each, not timed as a goal) | {:.1} s |\n\
-         | activation with the read-model rebuild | {} |\n\
+         | activation (waits at most 10 s for the read-model rebuild) | {} |\n\
+         | restart → read model holds every incident (rebuild from KV) | {} |\n\
          | list page of 20 (admin, one team of {}), p50 / p99 (goal p50 < 20 ms) | {} / {} |\n\
          | text search, 20 per page, p50 / p99 | {} / {} |\n\
          | KV reads per list or search request | {kv_reads:.1} |\n\
          | PluginAPI calls per list or search request | {calls:.1} |\n",
         seed_time.as_secs_f64(),
         ms(activation),
+        ms(rebuilt),
         INCIDENTS / TEAMS,
         ms(p50),
         ms(p99),
