@@ -2,21 +2,11 @@
 //! dev host's SQLite PluginAPI. start → checkadd/check → commander → update (dialog) → info → end (confirm) →
 //! restart → timeline → list, the REST API, bad input, privacy, and the read model surviving a plugin restart.
 
-use devhost::{DevHost, DevHostConfig, PluginState};
-use incident_tests::process::{scratch, stage_plugin_dir};
+use crate::fresh_host::host;
+use devhost::DevHost;
 use serde_json::{Value, json};
 
 const PLUGIN_ID: &str = "org.incidentcollab.incidents";
-
-async fn host(name: &str) -> DevHost {
-    let dir = scratch(name);
-    let plugin = stage_plugin_dir(&dir);
-    let mut config = DevHostConfig::new(plugin, dir.join("data"));
-    config.page_dir = incident_tests::root().join("webapp/dist");
-    let host = DevHost::start(config).await.expect("the dev host starts");
-    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
-    host
-}
 
 /// Runs a command; returns (reply text, PluginAPI calls it made).
 async fn run(host: &DevHost, user: &str, channel: &str, text: &str) -> (String, u64) {

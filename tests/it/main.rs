@@ -3,6 +3,7 @@
 mod bundle;
 mod devhost_e2e;
 mod faults;
+mod fresh_host;
 mod incidents_e2e;
 mod limits;
 mod netrpc;

@@ -1,19 +1,9 @@
 //! Playbooks through the real plugin under the dev host: REST CRUD with clear errors, `/incident start --playbook`,
 //! and a status update broadcast to the playbook's channel.
 
-use devhost::{DevHost, DevHostConfig, PluginState};
-use incident_tests::process::{scratch, stage_plugin_dir};
+use crate::fresh_host::host;
+use devhost::DevHost;
 use serde_json::{Value, json};
-
-async fn host(name: &str) -> DevHost {
-    let dir = scratch(name);
-    let plugin = stage_plugin_dir(&dir);
-    let mut config = DevHostConfig::new(plugin, dir.join("data"));
-    config.page_dir = incident_tests::root().join("webapp/dist");
-    let host = DevHost::start(config).await.expect("the dev host starts");
-    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
-    host
-}
 
 async fn http(host: &DevHost, user: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
     let bytes = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };

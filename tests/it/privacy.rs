@@ -8,8 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use devhost::{DevHost, DevHostConfig, PluginState};
-use incident_tests::process::{scratch, stage_plugin_dir};
+use crate::fresh_host::host;
+use devhost::DevHost;
 use serde_json::{Value, json};
 
 const PLUGIN_ID: &str = "org.incidentcollab.incidents";
@@ -96,16 +96,6 @@ const COMMANDS: &[(&str, &str)] = &[
 ];
 /// Subcommands covered by their own rows below.
 const OTHER_COMMANDS: &[&str] = &["list", "help", "start", "access"];
-
-async fn host(name: &str) -> DevHost {
-    let dir = scratch(name);
-    let plugin = stage_plugin_dir(&dir);
-    let mut config = DevHostConfig::new(plugin, dir.join("data"));
-    config.page_dir = incident_tests::root().join("webapp/dist");
-    let host = DevHost::start(config).await.expect("the dev host starts");
-    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
-    host
-}
 
 async fn http(host: &DevHost, user: Option<&str>, method: &str, path: &str, body: &str) -> (u16, String) {
     let r = host.serve_http(user, method, path, body.as_bytes().to_vec()).await;

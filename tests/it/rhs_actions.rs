@@ -2,21 +2,11 @@
 //! host: tasks, commander, status, end (confirm) / restart, timeline, 404 for hidden incidents, and the small delta
 //! websocket event each change publishes.
 
-use devhost::{DevHost, DevHostConfig, PluginState};
-use incident_tests::process::{scratch, stage_plugin_dir};
+use crate::fresh_host::host;
+use devhost::DevHost;
 use serde_json::{Value, json};
 
 const WS_EVENT: &str = "custom_org.incidentcollab.incidents_incident_updated";
-
-async fn host(name: &str) -> DevHost {
-    let dir = scratch(name);
-    let plugin = stage_plugin_dir(&dir);
-    let mut config = DevHostConfig::new(plugin, dir.join("data"));
-    config.page_dir = incident_tests::root().join("webapp/dist");
-    let host = DevHost::start(config).await.expect("the dev host starts");
-    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
-    host
-}
 
 async fn http(host: &DevHost, user: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
     let bytes = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };

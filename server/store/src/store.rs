@@ -19,7 +19,7 @@ use crate::record::{self, Counter, IdList, RecordError};
 pub const MAX_ATTEMPTS: u32 = 5;
 
 /// How many records the activation rebuild reads at once.
-const REBUILD_CONCURRENCY: usize = 16;
+const REBUILD_CONCURRENCY: usize = 64;
 
 /// Why the store could not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
