@@ -39,13 +39,18 @@ pub fn stage_plugin_dir(dir: &Path) -> PathBuf {
     std::fs::copy(root.join("plugin.json"), plugin.join("plugin.json")).unwrap();
     std::fs::copy(root.join("server/launcher/plugin.py"), plugin.join("plugin.py")).unwrap();
     std::fs::copy(root.join("server/launcher/python"), plugin.join("venv/bin/python")).unwrap();
-    std::fs::copy(plugin_binary(), plugin.join("server/dist/plugin-linux-x86_64")).unwrap();
+    // A hard link, not a copy: the debug binary is ~100 MB and every end-to-end test stages one.
+    let staged = plugin.join("server/dist/plugin-linux-x86_64");
+    if std::fs::hard_link(plugin_binary(), &staged).is_err() {
+        std::fs::copy(plugin_binary(), &staged).unwrap();
+    }
     plugin
 }
 
-/// A unique scratch directory under the target dir (removed by the OS-level target cleanup, not by tests).
+/// A scratch directory for one test under `target/test-scratch/` (names must be unique across tests).
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = super::root().join("target/test-scratch").join(format!("{name}-{}", std::process::id()));
+    // One directory per test name, emptied at its start, so repeated runs do not pile up.
+    let dir = super::root().join("target/test-scratch").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
