@@ -36,19 +36,7 @@ fn go_toolchain() -> Result<()> {
         return Ok(());
     }
     eprintln!("setup: installing Go and go-plugin from the OS packages (net/rpc test host)");
-    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
-    let apt = |args: &[&str]| {
-        let mut all: Vec<&str> = sudo.to_vec();
-        all.push("apt-get");
-        all.extend_from_slice(args);
-        let mut cmd = Command::new(all[0]);
-        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-        sh(&mut cmd)
-    };
-    apt(&["update", "-qq"])?;
-    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
-    install.extend_from_slice(GO_PACKAGES);
-    apt(&install)?;
+    apt_install(GO_PACKAGES)?;
     if !Path::new(GO_PLUGIN_SRC).is_dir() {
         bail!("the Go packages were installed but {GO_PLUGIN_SRC} does not exist");
     }
@@ -88,21 +76,28 @@ fn chromium() -> Result<()> {
         return Ok(());
     }
     eprintln!("setup: installing chromium from the OS packages");
-    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
-    let apt = |args: &[&str]| {
-        let mut all: Vec<&str> = sudo.to_vec();
-        all.push("apt-get");
-        all.extend_from_slice(args);
-        let mut cmd = Command::new(all[0]);
-        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-        sh(&mut cmd)
-    };
-    apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "--no-install-recommends", "chromium"])?;
+    apt_install(&["chromium"])?;
     if !Path::new(CHROMIUM).exists() {
         bail!("chromium was installed but {CHROMIUM} does not exist");
     }
     Ok(())
+}
+
+/// `apt-get update` then installs `packages` (through sudo unless we are root).
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new(if sudo.is_empty() { "apt-get" } else { "sudo" });
+        if !sudo.is_empty() {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        sh(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
 
 fn is_root() -> bool {
