@@ -87,6 +87,8 @@ impl Transport {
 
 /// Runs a plugin to completion. `make` builds the hooks once the API is reachable.
 pub fn run<H: Hooks>(make: impl FnOnce(Plugin) -> H) -> ExitCode {
+    // First of all: the server may be gone before we serve, and then only the original parent id tells.
+    let _ = SERVER_PID.set(std::os::unix::process::parent_id());
     crate::log::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -173,16 +175,19 @@ async fn check_reachable(target: &str) -> Result<(), StartError> {
     }
 }
 
+/// The process that started us (the server), read once at the very start of [`run`].
+static SERVER_PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
 /// Stops the plugin when the server process that started it is gone (we are re-parented).
 pub(crate) async fn watch_parent(stop: watch::Sender<bool>) {
-    let parent = std::os::unix::process::parent_id();
+    let parent = *SERVER_PID.get_or_init(std::os::unix::process::parent_id);
     loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
         if std::os::unix::process::parent_id() != parent {
             tracing::warn!("the Mattermost server is gone; stopping");
             let _ = stop.send(true);
             return;
         }
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 
