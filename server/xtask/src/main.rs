@@ -2,6 +2,7 @@
 
 mod browser;
 mod codegen;
+mod deploy;
 mod dist;
 mod proto_subset;
 mod setup;
@@ -17,6 +18,7 @@ fn main() -> Result<()> {
         Some("proto-subset") => proto_subset::run(&root, reference_dir(&root, &args[1..])?.as_path()),
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("dist") => dist::run(&root),
+        Some("deploy") => deploy::run(&root),
         Some("setup") => setup::run(&root),
         Some("browser-test") => browser::run(&root),
         Some("ts-types") => ts_types::run(&root, args.iter().any(|a| a == "--check")),
@@ -29,7 +31,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | bundle-name | browser-test | ts-types [--check]>"
+            "usage: cargo xtask <proto-subset [--reference DIR] | codegen [--check] | setup | dist | deploy | bundle-name | browser-test | ts-types [--check]>"
         ),
     }
 }
