@@ -272,27 +272,31 @@ async fn exits_when_the_server_process_is_gone() {
     let dir = stage_plugin_dir(&scratch("orphan"));
     let mut server = tokio::process::Command::new("sh")
         .arg("-c")
-        .arg("venv/bin/python plugin.py >/dev/null 2>&1 & echo $!; wait")
+        .arg("venv/bin/python plugin.py 2>/dev/null & echo $!; wait")
         .current_dir(&dir)
         .envs(server_env(&api))
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
+    // The plugin's stdout is the shell's: read its pid and its handshake line (in either order), so the plugin is
+    // serving before its server dies.
     let mut out = tokio::io::BufReader::new(server.stdout.take().unwrap());
-    let mut pid = String::new();
-    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut pid).await.unwrap();
-    let pid = pid.trim().to_owned();
+    let (mut pid, mut handshake) = (String::new(), String::new());
+    for _ in 0..2 {
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(10), tokio::io::AsyncBufReadExt::read_line(&mut out, &mut line))
+            .await
+            .expect("the pid and the handshake within 10 s")
+            .unwrap();
+        if line.starts_with("1|1|tcp|") { handshake = line } else { pid = line.trim().to_owned() }
+    }
+    assert!(!handshake.is_empty() && !pid.is_empty(), "pid {pid:?}, handshake {handshake:?}");
     let alive = |pid: &str| {
         std::path::Path::new(&format!("/proc/{pid}")).exists()
             && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ")
     };
-    // Wait until the plugin serves (its health answers), so we know it reached its main loop.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default().contains("plugin-linux") {
-        assert!(std::time::Instant::now() < deadline, "the launcher never exec'd the binary");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    assert!(std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default().contains("plugin-linux"));
     server.kill().await.unwrap();
     // The plugin polls its parent every 500 ms; the bound is generous for a loaded CI machine.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
