@@ -181,6 +181,8 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
             invite: Vec::new(),
             reminder_ms: None,
             announce_in: None,
+            create_webhook: None,
+            automation: Default::default(),
         };
         let incident = start(params, ids.clone(), Timestamp(1_700_000_000_000 + n as i64)).unwrap().incident;
         store.index_channel(&ids.channel, &ids.incident).await.unwrap();

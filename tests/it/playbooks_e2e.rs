@@ -105,10 +105,7 @@ async fn playbooks_over_rest_start_incidents_that_broadcast_their_updates() {
     };
     let (answer, has_errors) = host.submit_dialog("bob", &submission).await.unwrap();
     assert!(has_errors);
-    assert_eq!(
-        answer["errors"]["playbook"],
-        "No playbook found. It may not exist, or it belongs to a team you are not in."
-    );
+    assert_eq!(answer["errors"]["playbook"], "No playbook found. It may not exist, or you are not one of its members.");
     submission.submission = json!({ "name": "Cache down", "playbook": id }).as_object().unwrap().clone();
     let (answer, has_errors) = host.submit_dialog("bob", &submission).await.unwrap();
     assert!(!has_errors, "{answer}");

@@ -119,7 +119,8 @@ impl App {
             }
             Effect::Ephemeral { user, channel, message } => {
                 let text = render::message(&message, incident, ctx.now, names);
-                if user == ctx.user {
+                // A welcome goes out from a channel hook, where there is no reply to carry it.
+                if user == ctx.user && message != incident_core::Message::Welcome {
                     report.replies.push(text);
                 } else if let Err(e) = self.chat.ephemeral(&user, &channel, &text).await {
                     tracing::warn!(error = %e, "an ephemeral message could not be sent");
@@ -152,6 +153,7 @@ impl App {
                 tracing::debug!(%incident, at = at.millis(), "deadline moved (picked up by the scheduler from the record)");
             }
             Effect::CancelDeadline { incident } => tracing::debug!(%incident, "deadline cleared"),
+            Effect::Webhook { event, url } => self.queue_webhook(incident, event, url, names),
             Effect::RunSlashCommand { command, .. } => report.warnings.push(format!(
                 "The plugin API of this server cannot run slash commands for you; run `{command}` yourself."
             )),

@@ -7,7 +7,7 @@ use incident_core::{ChannelId, Incident, IncidentId, TeamId, Timestamp, UserId, 
 use incident_store::{Catalog, Store};
 
 use crate::error::AppError;
-use crate::ports::{Chat, Events, Ids, People, Person};
+use crate::ports::{Chat, Events, Ids, Outbox, People, Person};
 
 /// Who asks, where, and when (the clock is read once, at the edge).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,8 @@ pub struct App {
     pub(crate) deadline_listener: OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Whether private incidents are enabled (System Console); "always private" playbooks need it (`playbooks.rs`).
     pub(crate) private_incidents: std::sync::atomic::AtomicBool,
+    /// Where webhooks go (`automation.rs`); unset: webhooks are dropped with a warning.
+    pub(crate) outbox: OnceLock<Arc<dyn Outbox>>,
 }
 
 impl std::fmt::Debug for App {
@@ -67,6 +69,7 @@ impl App {
             catalog: RwLock::new(Catalog::new()),
             deadline_listener: OnceLock::new(),
             private_incidents: std::sync::atomic::AtomicBool::new(true),
+            outbox: OnceLock::new(),
         }
     }
 

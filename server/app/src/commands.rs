@@ -34,7 +34,7 @@ pub struct UpdatePrefill {
     pub incident: IncidentId,
     /// `INC-00042 Name`, for the title.
     pub title: String,
-    /// The last update's text (or empty).
+    /// The last update's text (before the first: the playbook's status-update template, or empty).
     pub message: String,
     /// The last reminder interval in ms (0: none).
     pub reminder_ms: u64,
@@ -90,7 +90,10 @@ impl App {
                 Ok(Outcome::UpdateDialog(UpdatePrefill {
                     incident: i.id.clone(),
                     title: format!("{} {}", i.reference(), i.name),
-                    message: i.last_update().map(|u| u.message.clone()).unwrap_or_default(),
+                    // The last update, or the playbook's template before the first one.
+                    message: i
+                        .last_update()
+                        .map_or_else(|| i.automation.update_template.clone(), |u| u.message.clone()),
                     reminder_ms: i.reminder.interval_ms,
                 }))
             }

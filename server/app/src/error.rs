@@ -56,7 +56,7 @@ pub enum AppError {
         channel: Option<String>,
     },
     /// No such playbook, or not in one of the user's teams (the two read the same).
-    #[error("No playbook found. It may not exist, or it belongs to a team you are not in.")]
+    #[error("No playbook found. It may not exist, or you are not one of its members.")]
     PlaybookNotFound,
 }
 

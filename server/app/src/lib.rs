@@ -8,11 +8,13 @@
 mod access;
 mod act;
 mod app;
+mod automation;
 mod commands;
 mod error;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod hooks;
+mod playbook_input;
 pub mod playbooks;
 pub mod ports;
 mod reminders;
@@ -26,7 +28,7 @@ pub use app::{App, Ctx, Ports};
 pub use commands::{Outcome, UpdatePrefill};
 pub use error::{AppError, ErrorKind};
 pub use incident_store::{Page, Query, Row, Sort};
-pub use ports::{ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, People, Person, PostInfo};
+pub use ports::{ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, Outbox, People, Person, PostInfo, WebhookJob};
 pub use rest::{Acted, needs_confirmation};
 pub use start::{StartRequest, Started};
 pub use views::name_from_message;

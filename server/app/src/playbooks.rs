@@ -1,71 +1,46 @@
-//! Playbooks: create, edit, archive (never delete) and list per team; start an incident from one; and broadcast
-//! each status update to the playbook's broadcast channels (a failing broadcast never fails the update).
+//! Playbooks: create, edit, duplicate, import/export, archive (never delete) and list per team; start an incident
+//! from one; and broadcast each status update to the playbook's broadcast channels (a failing broadcast never fails
+//! the update).
 //!
-//! Who may do what: every member of the playbook's team may list, use and edit its playbooks; archived playbooks
-//! are listed only on request and cannot start incidents.
+//! Who may do what: a playbook is private to its members (its creator and the people it lists); system admins may
+//! do everything. Anyone else, inside the team or not, gets the same "not found" as for a missing id. Archived
+//! playbooks are listed only on request and cannot start incidents.
 
-use incident_core::{ChannelId, Incident, PlaybookId, TeamId, Visibility};
-use incident_store::{Playbook, PlaybookChecklist, PlaybookTask, Playbooks};
-use serde::Deserialize;
+use incident_core::{ChannelId, Incident, PlaybookId, TeamId, UserId, Visibility};
+use incident_store::{Playbook, PlaybookAutomation, Playbooks};
+use serde::{Deserialize, Serialize};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
+pub use crate::playbook_input::{
+    AutomationInput, ChecklistInput, MAX_BROADCAST, MAX_CHECKLISTS, MAX_TASKS, MAX_TITLE, PlaybookInput,
+    REMINDER_RANGE_MS, TaskInput, TemplatesInput,
+};
+use crate::playbook_input::{Checked, check};
 use crate::start::{StartRequest, Started};
 
-/// Longest playbook title.
-pub const MAX_TITLE: usize = 64;
-/// Most checklists in a playbook, and most tasks in one checklist.
-pub const MAX_CHECKLISTS: usize = 20;
-/// Most tasks in one checklist.
-pub const MAX_TASKS: usize = 100;
-/// Most broadcast channels.
-pub const MAX_BROADCAST: usize = 5;
-/// Shortest and longest default reminder (1 minute, 7 days).
-pub const REMINDER_RANGE_MS: (u64, u64) = (60_000, 7 * 24 * 3_600_000);
+/// The `format` of an exported playbook file.
+pub const EXPORT_FORMAT: &str = "incident-collaboration-playbook";
 
-/// What a client sends to create or replace a playbook (unknown fields are refused).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A playbook as a file: what `export` writes and `import` reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlaybookInput {
-    /// Title.
-    pub title: String,
-    /// Markdown description.
-    #[serde(default)]
-    pub description: String,
-    /// Checklists of tasks.
-    #[serde(default)]
-    pub checklists: Vec<ChecklistInput>,
-    /// Default first reminder in seconds (None or 0: none).
-    #[serde(default)]
-    pub reminder_seconds: Option<u64>,
-    /// Broadcast channel ids.
-    #[serde(default)]
-    pub broadcast_channel_ids: Vec<String>,
-    /// Incidents started from it are always private.
-    #[serde(default)]
-    pub always_private: bool,
+pub struct PlaybookFile {
+    /// Always [`EXPORT_FORMAT`].
+    pub format: String,
+    /// The file version (1).
+    pub version: u32,
+    /// The playbook.
+    pub playbook: PlaybookInput,
 }
 
-/// A checklist as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChecklistInput {
-    /// Heading.
-    pub title: String,
-    /// Tasks.
-    #[serde(default)]
-    pub items: Vec<TaskInput>,
-}
-
-/// A task as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TaskInput {
-    /// Title.
-    pub title: String,
-    /// Markdown details.
-    #[serde(default)]
-    pub description: String,
+/// An imported playbook and what was left out because it does not exist here.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    /// The new playbook.
+    pub playbook: Playbook,
+    /// Users and channels that were dropped.
+    pub warnings: Vec<String>,
 }
 
 fn invalid(text: impl Into<String>) -> AppError {
@@ -76,49 +51,13 @@ fn not_found() -> AppError {
     AppError::PlaybookNotFound
 }
 
-/// The validated content of an input (everything but channels, which need the server).
-fn validated(input: &PlaybookInput) -> Result<(String, Vec<PlaybookChecklist>, Option<u64>), AppError> {
-    let title = input.title.trim().to_owned();
-    if title.is_empty() {
-        return Err(invalid("Give the playbook a title."));
-    }
-    if title.chars().count() > MAX_TITLE {
-        return Err(invalid(format!("A playbook title has at most {MAX_TITLE} characters.")));
-    }
-    if input.checklists.len() > MAX_CHECKLISTS {
-        return Err(invalid(format!("A playbook has at most {MAX_CHECKLISTS} checklists.")));
-    }
-    let mut checklists = Vec::with_capacity(input.checklists.len());
-    for (i, c) in input.checklists.iter().enumerate() {
-        let title = c.title.trim();
-        if title.is_empty() {
-            return Err(invalid(format!("Checklist {} needs a title.", i + 1)));
-        }
-        if c.items.len() > MAX_TASKS {
-            return Err(invalid(format!("Checklist “{title}” has more than {MAX_TASKS} tasks.")));
-        }
-        let mut items = Vec::with_capacity(c.items.len());
-        for (j, t) in c.items.iter().enumerate() {
-            let task = t.title.trim();
-            if task.is_empty() {
-                return Err(invalid(format!("Task {}.{} needs a title.", i + 1, j + 1)));
-            }
-            items.push(PlaybookTask { title: task.to_owned(), description: t.description.clone() });
-        }
-        checklists.push(PlaybookChecklist { title: title.to_owned(), items });
-    }
-    let reminder_ms = match input.reminder_seconds {
-        None | Some(0) => None,
-        Some(s) => {
-            let ms = s.saturating_mul(1000);
-            let (min, max) = REMINDER_RANGE_MS;
-            if !(min..=max).contains(&ms) {
-                return Err(invalid("The default reminder must be between 60 seconds and 7 days (604800 seconds)."));
-            }
-            Some(ms)
-        }
-    };
-    Ok((title, checklists, reminder_ms))
+/// How strictly references to users and channels are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refs {
+    /// Every named user and channel must exist in the team (create, update).
+    Strict,
+    /// Unknown ones are dropped with a warning (import from another server).
+    Lenient,
 }
 
 impl App {
@@ -135,6 +74,76 @@ impl App {
 
     async fn require_team_member(&self, ctx: &Ctx, team: &TeamId) -> Result<(), AppError> {
         if self.people.is_team_member(team, &ctx.user).await? { Ok(()) } else { Err(AppError::NotTeamMember) }
+    }
+
+    async fn is_system_admin(&self, user: &UserId) -> Result<bool, AppError> {
+        let mut names = Names::default();
+        names.ensure(&*self.people, [user]).await?;
+        Ok(names.is_admin(user))
+    }
+
+    /// Whether `ctx.user` may see, use and edit `playbook`: a member in its team, or a system admin.
+    async fn may_use(&self, ctx: &Ctx, playbook: &Playbook) -> Result<bool, AppError> {
+        if playbook.has_member(&ctx.user) && self.people.is_team_member(&playbook.team, &ctx.user).await? {
+            return Ok(true);
+        }
+        self.is_system_admin(&ctx.user).await
+    }
+
+    /// Checks the users and channels `checked` names against the server. Strict: the first bad one is an error;
+    /// lenient: bad ones are dropped and described.
+    async fn resolve(&self, ctx: &Ctx, team: &TeamId, c: &mut Checked, refs: Refs) -> Result<Vec<String>, AppError> {
+        let mut warnings = Vec::new();
+        let mut names = Names::default();
+        names.ensure(&*self.people, &c.people()).await?;
+        let mut bad: Vec<UserId> = Vec::new();
+        for user in c.people() {
+            let problem = match names.users.get(&user) {
+                None => Some(AppError::UnknownUser(user.to_string())),
+                Some(p) if !self.people.is_team_member(team, &user).await? => {
+                    Some(AppError::UserNotInTeam(p.username.clone()))
+                }
+                Some(_) => None,
+            };
+            if let Some(e) = problem {
+                match refs {
+                    Refs::Strict => return Err(e),
+                    Refs::Lenient => warnings.push(format!("Left out: {e}")),
+                }
+                bad.push(user);
+            }
+        }
+        let keep = |list: &mut Vec<UserId>| list.retain(|u| !bad.contains(u));
+        keep(&mut c.members);
+        keep(&mut c.invite);
+        for task in c.checklists.iter_mut().flat_map(|l| l.items.iter_mut()) {
+            keep(&mut task.assignees);
+        }
+        if c.commander.as_ref().is_some_and(|u| bad.contains(u)) {
+            c.commander = None;
+        }
+        if let Some(channel) = c.announce.clone() {
+            match self.announce_channel(ctx, team, &channel).await {
+                Ok(()) => {}
+                Err(e) if refs == Refs::Strict => return Err(e),
+                Err(e) => {
+                    warnings.push(format!("Left out the announcement channel: {e}"));
+                    c.announce = None;
+                }
+            }
+        }
+        Ok(warnings)
+    }
+
+    async fn announce_channel(&self, ctx: &Ctx, team: &TeamId, id: &ChannelId) -> Result<(), AppError> {
+        let info = self.chat.channel(id).await?.ok_or_else(|| AppError::UnknownChannel(id.to_string()))?;
+        if info.team != *team {
+            return Err(AppError::UnknownChannel(info.name));
+        }
+        if !self.people.can_post(&ctx.user, id).await? {
+            return Err(AppError::CannotPost(info.name));
+        }
+        Ok(())
     }
 
     /// Checks broadcast channels: real channels of `team` the user can post in, at most [`MAX_BROADCAST`].
@@ -165,52 +174,152 @@ impl App {
         Ok(all.iter().any(|p| !p.archived && Some(&p.id) != except && p.title.to_lowercase() == title.to_lowercase()))
     }
 
-    /// Creates a playbook in `team`.
-    pub async fn create_playbook(&self, ctx: &Ctx, team: &TeamId, input: PlaybookInput) -> Result<Playbook, AppError> {
+    /// A title like `title` that no active playbook of `team` has: `title`, `title (2)`, …
+    async fn free_title(&self, team: &TeamId, title: &str) -> Result<String, AppError> {
+        let all = self.playbook_store().of_team(team).await?;
+        let taken = |t: &str| all.iter().any(|p| !p.archived && p.title.to_lowercase() == t.to_lowercase());
+        let mut candidate = title.to_owned();
+        let mut n = 2;
+        while taken(&candidate) {
+            let suffix = format!(" ({n})");
+            let room = MAX_TITLE.saturating_sub(suffix.chars().count());
+            candidate = title.chars().take(room).collect::<String>().trim_end().to_owned() + &suffix;
+            n += 1;
+        }
+        Ok(candidate)
+    }
+
+    /// Writes the fields of `c` into `p`.
+    fn fill(p: &mut Playbook, c: Checked, broadcast: Vec<ChannelId>, always_private: bool, private_channel: bool) {
+        p.title = c.title;
+        p.description = c.description;
+        p.checklists = c.checklists;
+        p.reminder_ms = c.reminder_ms;
+        p.broadcast_channels = broadcast;
+        p.always_private = always_private;
+        p.private_channel = private_channel;
+        let creator = p.created_by.clone();
+        p.members = std::iter::once(creator.clone()).chain(c.members.into_iter().filter(|m| *m != creator)).collect();
+        p.automation = PlaybookAutomation {
+            invite: c.invite,
+            default_commander: c.commander,
+            announce_channel: c.announce,
+            create_webhook: c.create_webhook,
+            update_webhook: c.update_webhook,
+            welcome_message: c.welcome,
+        };
+        p.templates = c.templates;
+    }
+
+    async fn create_checked(
+        &self,
+        ctx: &Ctx,
+        team: &TeamId,
+        input: &PlaybookInput,
+        refs: Refs,
+    ) -> Result<(Playbook, Vec<String>), AppError> {
         self.require_team_member(ctx, team).await?;
-        let (title, checklists, reminder_ms) = validated(&input)?;
-        let broadcast_channels = self.broadcast_channels(ctx, team, &input.broadcast_channel_ids).await?;
-        if self.title_taken(team, &title, None).await? {
-            return Err(invalid(format!("This team already has a playbook named “{title}”.")));
+        let mut checked = check(input)?;
+        let mut warnings = self.resolve(ctx, team, &mut checked, refs).await?;
+        let broadcast = match self.broadcast_channels(ctx, team, &checked.broadcast).await {
+            Ok(b) => b,
+            Err(e) if refs == Refs::Strict => return Err(e),
+            Err(e) => {
+                warnings.push(format!("Left out the broadcast channels: {e}"));
+                Vec::new()
+            }
+        };
+        if refs == Refs::Lenient {
+            checked.title = self.free_title(team, &checked.title).await?;
+        } else if self.title_taken(team, &checked.title, None).await? {
+            return Err(invalid(format!("This team already has a playbook named “{}”.", checked.title)));
         }
         let id = PlaybookId::try_from(self.ids.new_id()).map_err(|e| AppError::Unavailable(e.to_string()))?;
-        let playbook = Playbook {
+        let mut playbook = Playbook {
             id,
             team: team.clone(),
-            title,
-            description: input.description,
-            checklists,
-            reminder_ms,
-            broadcast_channels,
-            always_private: input.always_private,
+            title: String::new(),
+            description: String::new(),
+            checklists: Vec::new(),
+            reminder_ms: None,
+            broadcast_channels: Vec::new(),
+            always_private: false,
+            private_channel: false,
+            members: Vec::new(),
+            automation: PlaybookAutomation::default(),
+            templates: Default::default(),
             archived: false,
             created_by: ctx.user.clone(),
             created_at: ctx.now,
             updated_at: ctx.now,
         };
+        Self::fill(&mut playbook, checked, broadcast, input.always_private, input.private_channel);
         self.playbook_store().create(&playbook).await?;
-        Ok(playbook)
+        Ok((playbook, warnings))
     }
 
-    /// One playbook, if the user is in its team (otherwise NotFound, as for a missing id).
+    /// Creates a playbook in `team`; the creator is its first member.
+    pub async fn create_playbook(&self, ctx: &Ctx, team: &TeamId, input: PlaybookInput) -> Result<Playbook, AppError> {
+        Ok(self.create_checked(ctx, team, &input, Refs::Strict).await?.0)
+    }
+
+    /// Imports a playbook file into `team`. Users and channels that do not exist here are left out and listed; a
+    /// title already in use gets a number.
+    pub async fn import_playbook(&self, ctx: &Ctx, team: &TeamId, file: PlaybookFile) -> Result<Imported, AppError> {
+        if file.format != EXPORT_FORMAT || file.version != 1 {
+            return Err(invalid(format!(
+                "This is not a playbook file this version can read (expected format “{EXPORT_FORMAT}” version 1)."
+            )));
+        }
+        let (playbook, warnings) = self.create_checked(ctx, team, &file.playbook, Refs::Lenient).await?;
+        Ok(Imported { playbook, warnings })
+    }
+
+    /// The file that [`App::import_playbook`] reads back.
+    pub async fn export_playbook(&self, ctx: &Ctx, id: &PlaybookId) -> Result<PlaybookFile, AppError> {
+        let playbook = self.playbook(ctx, id).await?;
+        Ok(PlaybookFile { format: EXPORT_FORMAT.into(), version: 1, playbook: crate::playbook_input::of(&playbook) })
+    }
+
+    /// A copy of a playbook in its team, titled "Copy of …", with the caller as its creator.
+    pub async fn duplicate_playbook(&self, ctx: &Ctx, id: &PlaybookId) -> Result<Playbook, AppError> {
+        let original = self.playbook(ctx, id).await?;
+        let mut input = crate::playbook_input::of(&original);
+        let title: String = format!("Copy of {}", original.title).chars().take(MAX_TITLE).collect();
+        input.title = self.free_title(&original.team, title.trim_end()).await?;
+        if !input.member_ids.contains(&original.created_by.to_string()) {
+            input.member_ids.push(original.created_by.to_string());
+        }
+        Ok(self.create_checked(ctx, &original.team, &input, Refs::Lenient).await?.0)
+    }
+
+    /// One playbook, if the user may use it (otherwise NotFound, as for a missing id).
     pub async fn playbook(&self, ctx: &Ctx, id: &PlaybookId) -> Result<Playbook, AppError> {
         let playbook = self.playbook_store().load(id).await?.ok_or_else(not_found)?;
-        if !self.people.is_team_member(&playbook.team, &ctx.user).await? {
+        if !self.may_use(ctx, &playbook).await? {
             return Err(not_found());
         }
         Ok(playbook)
     }
 
-    /// The team's playbooks by title; archived ones only if asked.
+    /// The team's playbooks the user may use, by title; archived ones only if asked.
     pub async fn playbooks(&self, ctx: &Ctx, team: &TeamId, archived: bool) -> Result<Vec<Playbook>, AppError> {
-        self.require_team_member(ctx, team).await?;
-        let mut all: Vec<Playbook> =
-            self.playbook_store().of_team(team).await?.into_iter().filter(|p| archived || !p.archived).collect();
+        let admin = self.is_system_admin(&ctx.user).await?;
+        if !admin {
+            self.require_team_member(ctx, team).await?;
+        }
+        let mut all: Vec<Playbook> = self
+            .playbook_store()
+            .of_team(team)
+            .await?
+            .into_iter()
+            .filter(|p| (archived || !p.archived) && (admin || p.has_member(&ctx.user)))
+            .collect();
         all.sort_by_key(|p| p.title.to_lowercase());
         Ok(all)
     }
 
-    /// Replaces a playbook's content (title, checklists, preferences); incidents already started keep theirs.
+    /// Replaces a playbook's content; incidents already started keep theirs.
     pub async fn update_playbook(
         &self,
         ctx: &Ctx,
@@ -221,21 +330,17 @@ impl App {
         if current.archived {
             return Err(invalid("This playbook is archived; archived playbooks cannot be changed."));
         }
-        let (title, checklists, reminder_ms) = validated(&input)?;
-        let broadcast_channels = self.broadcast_channels(ctx, &current.team, &input.broadcast_channel_ids).await?;
-        if self.title_taken(&current.team, &title, Some(id)).await? {
-            return Err(invalid(format!("This team already has a playbook named “{title}”.")));
+        let mut checked = check(&input)?;
+        self.resolve(ctx, &current.team, &mut checked, Refs::Strict).await?;
+        let broadcast = self.broadcast_channels(ctx, &current.team, &checked.broadcast).await?;
+        if self.title_taken(&current.team, &checked.title, Some(id)).await? {
+            return Err(invalid(format!("This team already has a playbook named “{}”.", checked.title)));
         }
         let now = ctx.now;
         let saved = self
             .playbook_store()
             .update(id, |p| {
-                p.title.clone_from(&title);
-                p.description.clone_from(&input.description);
-                p.checklists.clone_from(&checklists);
-                p.reminder_ms = reminder_ms;
-                p.broadcast_channels.clone_from(&broadcast_channels);
-                p.always_private = input.always_private;
+                Self::fill(p, checked.clone(), broadcast.clone(), input.always_private, input.private_channel);
                 p.updated_at = now;
                 Ok::<(), AppError>(())
             })

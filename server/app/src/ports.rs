@@ -147,3 +147,23 @@ pub trait Ids: Send + Sync {
     /// A new 26-character `[a-z0-9]` id.
     fn new_id(&self) -> String;
 }
+
+/// An outgoing webhook, ready to send: the shell adds the links (site URL), signs and delivers it off the request
+/// path with retries, then reports the outcome with [`crate::App::record_webhook`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookJob {
+    /// The incident it is about.
+    pub incident: IncidentId,
+    /// Why it is sent.
+    pub event: incident_core::WebhookEvent,
+    /// Where to POST.
+    pub url: String,
+    /// The JSON body, without the links.
+    pub payload: serde_json::Value,
+}
+
+/// Where webhooks are queued. `send` returns at once: a slow or failing receiver never holds up the caller.
+pub trait Outbox: Send + Sync {
+    /// Queues `job`.
+    fn send(&self, job: WebhookJob);
+}

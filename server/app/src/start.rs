@@ -97,6 +97,12 @@ impl App {
             return Err(AppError::NotTeamMember);
         }
         let mut names = Names::default();
+        let mut warnings = Vec::new();
+        let mut req = req;
+        let mut invite = Vec::new();
+        if let Some(p) = playbook {
+            self.apply_playbook(ctx, p, &mut req, &mut invite, &mut names, &mut warnings).await?;
+        }
         if let Some(commander) = req.commander.as_ref().filter(|c| **c != ctx.user) {
             names.ensure(&*self.people, [commander]).await?;
             let username = names.users.get(commander).map(|p| p.username.clone());
@@ -109,7 +115,9 @@ impl App {
         }
         let number = self.store.allocate_number(&req.team).await?;
         let id = self.new_incident_id()?;
-        let (channel, slug) = self.create_channel(ctx, &req, &name, number).await?;
+        let private_channel = playbook.is_some_and(|p| p.private_channel);
+        let (channel, slug) = self.create_channel(ctx, &req, &name, number, private_channel).await?;
+        let automation = playbook.map(|p| &p.automation);
         let params = StartParams {
             name,
             description: req.description.clone(),
@@ -119,12 +127,18 @@ impl App {
             visibility: req.visibility,
             playbook: playbook.map(|p| p.id.clone()),
             checklists: playbook
-                .map(incident_store::Playbook::incident_checklists)
+                .map(|p| p.incident_checklists(ctx.now))
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(default_checklists),
-            invite: Vec::new(),
+            invite,
             reminder_ms: playbook.and_then(|p| p.reminder_ms),
-            announce_in: None,
+            announce_in: automation.and_then(|a| a.announce_channel.clone()),
+            create_webhook: automation.and_then(|a| a.create_webhook.clone()),
+            automation: incident_core::incident::Automation {
+                welcome_message: automation.map(|a| a.welcome_message.clone()).unwrap_or_default(),
+                update_webhook: automation.and_then(|a| a.update_webhook.clone()),
+                update_template: playbook.map(|p| p.templates.status_update.clone()).unwrap_or_default(),
+            },
         };
         let ids = StartIds { incident: id, channel: channel.clone(), number };
         let decision = match start(params, ids, ctx.now) {
@@ -137,7 +151,8 @@ impl App {
         }
         self.saved(&incident).await;
         let report = self.run_effects(ctx, &incident, decision.effects, &mut names).await;
-        Ok(Started { incident, channel_name: slug, warnings: report.warnings })
+        warnings.extend(report.warnings);
+        Ok(Started { incident, channel_name: slug, warnings })
     }
 
     async fn create_channel(
@@ -146,6 +161,7 @@ impl App {
         req: &StartRequest,
         name: &str,
         number: u64,
+        private_channel: bool,
     ) -> Result<(ChannelId, String), AppError> {
         for attempt in 0..CHANNEL_NAME_ATTEMPTS {
             let slug = channel_name(name, attempt);
@@ -153,7 +169,7 @@ impl App {
                 team: req.team.clone(),
                 name: slug.clone(),
                 display_name: name.to_owned(),
-                private: req.visibility == Visibility::Private,
+                private: private_channel || req.visibility == Visibility::Private,
                 purpose: format!("Incident INC-{number:05}: {name}"),
                 creator: ctx.user.clone(),
             };
@@ -166,6 +182,43 @@ impl App {
         Err(AppError::Invalid(format!(
             "Every channel name for “{name}” is taken (tried {CHANNEL_NAME_ATTEMPTS}). Choose another incident name."
         )))
+    }
+
+    /// What a playbook changes in a start request: the default commander (when none was named), the overview
+    /// template (when no description was written) and who is invited. People who left the team are skipped with a
+    /// warning: a stale playbook never blocks a start.
+    async fn apply_playbook(
+        &self,
+        ctx: &Ctx,
+        playbook: &incident_store::Playbook,
+        req: &mut StartRequest,
+        invite: &mut Vec<UserId>,
+        names: &mut Names,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), AppError> {
+        let wanted: Vec<UserId> =
+            playbook.invitees().into_iter().chain(playbook.automation.default_commander.clone()).collect();
+        names.ensure(&*self.people, &wanted).await?;
+        for user in &wanted {
+            let in_team = names.users.contains_key(user) && self.people.is_team_member(&req.team, user).await?;
+            let is_commander = playbook.automation.default_commander.as_ref() == Some(user);
+            if in_team {
+                if is_commander && req.commander.is_none() {
+                    req.commander = Some(user.clone());
+                }
+                if !invite.contains(user) && *user != ctx.user {
+                    invite.push(user.clone());
+                }
+            } else {
+                let who = names.users.get(user).map_or_else(|| format!("user {user}"), |p| format!("@{}", p.username));
+                let role = if is_commander { "default commander" } else { "invitee" };
+                warnings.push(format!("The playbook's {role} {who} is not in this team, so they were left out."));
+            }
+        }
+        if req.description.trim().is_empty() {
+            req.description.clone_from(&playbook.templates.overview);
+        }
+        Ok(())
     }
 
     /// Indexes then writes the record (the commit point).

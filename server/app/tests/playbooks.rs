@@ -20,13 +20,17 @@ fn outage(broadcast: &[ChannelId]) -> PlaybookInput {
         checklists: vec![ChecklistInput {
             title: "Triage".into(),
             items: vec![
-                TaskInput { title: "Page the on-call DBA".into(), description: String::new() },
-                TaskInput { title: "Open a status page".into(), description: "Public one".into() },
+                TaskInput { title: "Page the on-call DBA".into(), ..TaskInput::default() },
+                TaskInput {
+                    title: "Open a status page".into(),
+                    description: "Public one".into(),
+                    ..TaskInput::default()
+                },
             ],
         }],
         reminder_seconds: Some(900),
         broadcast_channel_ids: broadcast.iter().map(ToString::to_string).collect(),
-        always_private: false,
+        ..PlaybookInput::default()
     }
 }
 
@@ -70,12 +74,23 @@ async fn playbooks_are_validated_listed_edited_and_archived() {
     assert_eq!(w.app.create_playbook(&dave, &team, outage(&[])).await.unwrap_err().kind(), ErrorKind::Forbidden);
     assert_eq!(
         err(w.app.playbook(&dave, &pb.id).await.unwrap_err()),
-        (ErrorKind::NotFound, "No playbook found. It may not exist, or it belongs to a team you are not in.".into())
+        (ErrorKind::NotFound, "No playbook found. It may not exist, or you are not one of its members.".into())
     );
 
+    // Playbooks are private to their members: bob, in the team but not a member, sees nothing until added.
+    let bob = w.ctx("bob", "town-square");
+    assert_eq!(w.app.playbook(&bob, &pb.id).await.unwrap_err().kind(), ErrorKind::NotFound);
+    assert!(w.app.playbooks(&bob, &team, false).await.unwrap().is_empty());
+    assert_eq!(w.app.playbooks(&w.ctx("admin", "town-square"), &team, false).await.unwrap().len(), 1, "admins see all");
+    let mut shared = outage(std::slice::from_ref(&off_topic));
+    shared.member_ids = vec![World::user("bob").to_string()];
+    w.app.update_playbook(&ctx, &pb.id, shared).await.unwrap();
+    assert_eq!(w.app.playbooks(&bob, &team, false).await.unwrap().len(), 1);
     let mut input = outage(&[]);
     input.title = "Service outage".into();
-    let edited = w.app.update_playbook(&w.ctx("bob", "town-square"), &pb.id, input).await.unwrap();
+    input.member_ids = vec![World::user("bob").to_string()];
+    let edited = w.app.update_playbook(&bob, &pb.id, input).await.unwrap();
+    assert_eq!(edited.members, [World::user("alice"), World::user("bob")], "the creator stays a member");
     assert_eq!(
         (edited.title.as_str(), edited.broadcast_channels.len(), edited.created_at),
         ("Service outage", 0, pb.created_at)

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::access::Operation;
+use crate::effect::WebhookEvent;
 use crate::ids::{ChannelId, UserId};
 use crate::incident::{TaskAt, Visibility};
 use crate::time::Timestamp;
@@ -124,6 +125,15 @@ pub enum Action {
     MemberJoined,
     /// Hook: the actor left the incident channel.
     MemberLeft,
+    /// The outcome of an outgoing webhook, recorded on the timeline (the actor is the plugin).
+    RecordWebhook {
+        /// What was sent.
+        event: WebhookEvent,
+        /// Delivered (true) or given up (false).
+        delivered: bool,
+        /// Host, status or reason, attempts.
+        detail: String,
+    },
 }
 
 impl Action {
@@ -135,7 +145,7 @@ impl Action {
             | Action::DenyAccess { .. }
             | Action::SetVisibility { .. } => Operation::ManageAccess,
             Action::RequestAccess => Operation::RequestAccess,
-            Action::MemberJoined | Action::MemberLeft => return None,
+            Action::MemberJoined | Action::MemberLeft | Action::RecordWebhook { .. } => return None,
             _ => Operation::Write,
         })
     }

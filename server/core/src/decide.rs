@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Access, Actor};
 pub use crate::action::{Action, Member};
-use crate::effect::{Audience, Author, Change, Effect, Message};
+use crate::effect::{Audience, Author, Change, Effect, Message, WebhookEvent};
 use crate::error::{DomainError, MAX_TASK_CHARS, MAX_UPDATE_CHARS};
 use crate::ids::UserId;
 use crate::incident::{AccessRequest, EventKind, Grant, Incident, Status, Task, Visibility};
@@ -32,7 +32,9 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             Access::NotVisible => return Err(DomainError::NotFound),
         }
     }
-    let mut s = Step::new(incident, Some(actor.id.clone()), now);
+    // Facts the plugin itself records (webhook outcomes) have no human actor.
+    let by = (!matches!(action, Action::RecordWebhook { .. })).then(|| actor.id.clone());
+    let mut s = Step::new(incident, by, now);
     let me = actor.id.clone();
     match action {
         Action::End { confirmed } => {
@@ -149,6 +151,9 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
                 author: Author::User(me),
                 message: Message::StatusUpdate,
             });
+            if let Some(url) = s.next.automation.update_webhook.clone().filter(|_| !s.next.is_private()) {
+                s.effects.push(Effect::Webhook { event: WebhookEvent::StatusUpdated, url });
+            }
             s.publish(Change::StatusUpdate);
         }
         Action::SnoozeReminder { ms } => {
@@ -273,6 +278,9 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
         }
         Action::MemberJoined => {
             s.record(EventKind::MemberJoined, None, String::new());
+            if !s.next.automation.welcome_message.trim().is_empty() {
+                s.reply(Message::Welcome);
+            }
             s.publish(Change::Timeline);
         }
         Action::MemberLeft => {
@@ -283,6 +291,11 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
                 s.next.access.invited.push(Grant { user: me.clone(), by: me.clone(), at: now, expires_at: None });
                 s.post(Message::AskRemoveAccess { user: me });
             }
+            s.publish(Change::Timeline);
+        }
+        Action::RecordWebhook { event, delivered, detail } => {
+            let kind = if delivered { EventKind::WebhookDelivered } else { EventKind::WebhookFailed };
+            s.record(kind, None, format!("{}: {detail}", event.name()));
             s.publish(Change::Timeline);
         }
     }

@@ -69,6 +69,13 @@ pub enum Effect {
         /// The user.
         user: UserId,
     },
+    /// Send an outgoing webhook (off the request path, with retries); never emitted for private incidents.
+    Webhook {
+        /// What happened.
+        event: WebhookEvent,
+        /// Where to POST.
+        url: String,
+    },
     /// Run a task's slash command as `user` in `channel`.
     RunSlashCommand {
         /// Where.
@@ -78,6 +85,26 @@ pub enum Effect {
         /// The command text, starting with `/`.
         command: String,
     },
+}
+
+/// Why a webhook is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookEvent {
+    /// The incident was started.
+    IncidentCreated,
+    /// A status update was posted.
+    StatusUpdated,
+}
+
+impl WebhookEvent {
+    /// The name sent in the payload's `event` field and shown on the timeline.
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookEvent::IncidentCreated => "incident_created",
+            WebhookEvent::StatusUpdated => "status_updated",
+        }
+    }
 }
 
 /// Who a post appears to come from.
@@ -248,6 +275,8 @@ pub enum Message {
         /// The command.
         command: String,
     },
+    /// The playbook's welcome message, to someone who just joined.
+    Welcome,
 }
 
 impl Message {
@@ -255,7 +284,7 @@ impl Message {
     pub fn mentions(&self) -> Vec<&UserId> {
         use Message::*;
         match self {
-            Created | StatusUpdate | ReminderDue => vec![],
+            Created | StatusUpdate | ReminderDue | Welcome => vec![],
             Ended { by }
             | Restarted { by }
             | TaskChecked { by, .. }

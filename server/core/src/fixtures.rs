@@ -44,6 +44,7 @@ pub fn incident() -> Incident {
         reminder: Reminder::default(),
         timeline: vec![],
         access: AccessList::default(),
+        automation: Default::default(),
         created_at: Timestamp(1_000),
         ended_at: None,
         version: 1,

@@ -52,6 +52,9 @@ pub struct Incident {
     /// Who was invited to or revoked from a private incident.
     #[serde(default)]
     pub access: AccessList,
+    /// What the playbook automates for this incident, copied at start.
+    #[serde(default)]
+    pub automation: Automation,
     /// When it started.
     pub created_at: Timestamp,
     /// When it last ended (None while active).
@@ -113,6 +116,9 @@ pub struct Task {
     /// When it was checked (None while open).
     #[serde(default)]
     pub done_at: Option<Timestamp>,
+    /// When it should be done (from the playbook's due offset), if ever.
+    #[serde(default)]
+    pub due_at: Option<Timestamp>,
 }
 
 impl Task {
@@ -126,7 +132,13 @@ impl Task {
             command: None,
             done_by: None,
             done_at: None,
+            due_at: None,
         }
+    }
+
+    /// Whether the task is open past its due time.
+    pub fn is_overdue(&self, now: Timestamp) -> bool {
+        !self.is_done() && self.due_at.is_some_and(|due| due <= now)
     }
 
     /// Whether the task is checked.
@@ -177,6 +189,21 @@ pub struct StatusUpdate {
     pub at: Timestamp,
     /// Markdown text.
     pub message: String,
+}
+
+/// What a playbook automates for the incidents it starts, copied into the record at start so that later edits of
+/// the playbook change only future incidents. Private incidents never fire webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Automation {
+    /// Greeting shown (ephemerally) to each user who joins the incident channel; empty: none.
+    #[serde(default)]
+    pub welcome_message: String,
+    /// Webhook URL that receives every status update.
+    #[serde(default)]
+    pub update_webhook: Option<String>,
+    /// Prefill of the status-update dialog when the incident has no update yet.
+    #[serde(default)]
+    pub update_template: String,
 }
 
 /// The status-update reminder: the deadline lives in the record so any node can claim it.
@@ -308,6 +335,10 @@ pub enum EventKind {
     MemberJoined,
     /// A user left the incident channel.
     MemberLeft,
+    /// An outgoing webhook was delivered (summary: event, host, status, attempts).
+    WebhookDelivered,
+    /// An outgoing webhook failed for good (summary: event, host, reason, attempts).
+    WebhookFailed,
 }
 
 impl Incident {

@@ -43,7 +43,7 @@ mod fixtures;
 pub use access::{Access, Actor, DenyReason, Operation, Viewer, check};
 pub use command::{Command, Invocation, ParseError, parse};
 pub use decide::{ACCESS_REQUEST_INTERVAL_MS, Action, Decision, Member, decide};
-pub use effect::{Audience, Author, Change, Delta, Effect, Message};
+pub use effect::{Audience, Author, Change, Delta, Effect, Message, WebhookEvent};
 pub use error::DomainError;
 pub use ids::{ChannelId, IdError, IncidentId, PlaybookId, PostId, TeamId, UserId};
 pub use incident::{Incident, Status, TaskAt, Visibility};

@@ -115,6 +115,8 @@ pub fn event(e: &TimelineEvent, dir: &dyn Directory) -> String {
         EventKind::VisibilityChanged => format!("{actor} made the incident {}", e.summary),
         EventKind::MemberJoined => format!("{actor} joined the channel"),
         EventKind::MemberLeft => format!("{actor} left the channel"),
+        EventKind::WebhookDelivered => format!("Webhook sent: {}", escape(&e.summary)),
+        EventKind::WebhookFailed => format!("**Webhook failed**: {}", escape(&e.summary)),
     }
 }
 
@@ -270,6 +272,9 @@ pub fn message(msg: &Message, incident: &Incident, now: Timestamp, dir: &dyn Dir
         }
         Message::TaskCommandRun { by, command } => {
             format!("{} ran `{}`.", u(by), command.replace('`', "'"))
+        }
+        Message::Welcome => {
+            format!("#### Welcome to {}\n\n{}", title_line(incident), incident.automation.welcome_message.trim())
         }
     }
 }

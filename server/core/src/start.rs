@@ -3,10 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::decide::{Decision, Step};
-use crate::effect::{Author, Change, Effect, Message};
+use crate::effect::{Author, Change, Effect, Message, WebhookEvent};
 use crate::error::{DomainError, MAX_NAME_CHARS};
 use crate::ids::{ChannelId, IncidentId, PlaybookId, TeamId, UserId};
-use crate::incident::{AccessList, Checklist, EventKind, Grant, Incident, Reminder, SCHEMA, Status, Visibility};
+use crate::incident::{
+    AccessList, Automation, Checklist, EventKind, Grant, Incident, Reminder, SCHEMA, Status, Visibility,
+};
 use crate::time::Timestamp;
 
 /// Longest Mattermost channel name.
@@ -37,6 +39,12 @@ pub struct StartParams {
     pub reminder_ms: Option<u64>,
     /// Channel to announce the new incident in (ignored for private incidents).
     pub announce_in: Option<ChannelId>,
+    /// Webhook URL told about the new incident (ignored for private incidents).
+    #[serde(default)]
+    pub create_webhook: Option<String>,
+    /// Welcome message, status-update webhook and template, kept in the record.
+    #[serde(default)]
+    pub automation: Automation,
 }
 
 /// The ids the shell allocated: the incident id, the created channel and the team-sequential number.
@@ -130,6 +138,7 @@ pub fn start(params: StartParams, ids: StartIds, now: Timestamp) -> Result<Decis
         },
         timeline: Vec::new(),
         access: AccessList { invited: grants, ..AccessList::default() },
+        automation: params.automation,
         created_at: now,
         ended_at: None,
         version: 0,
@@ -149,6 +158,9 @@ pub fn start(params: StartParams, ids: StartIds, now: Timestamp) -> Result<Decis
             author: Author::Bot,
             message: Message::Announcement { by: params.reporter },
         });
+    }
+    if let Some(url) = params.create_webhook.filter(|_| !private) {
+        s.effects.push(Effect::Webhook { event: WebhookEvent::IncidentCreated, url });
     }
     s.publish(Change::Created);
     Ok(s.finish(&before))
@@ -173,6 +185,8 @@ mod tests {
             invite: vec![],
             reminder_ms: None,
             announce_in: None,
+            create_webhook: None,
+            automation: Automation::default(),
         }
     }
 
@@ -221,6 +235,7 @@ mod tests {
         p.invite = vec![user("carol"), user("bob"), user("alice")];
         p.reminder_ms = Some(60_000);
         p.announce_in = Some(id("town"));
+        p.create_webhook = Some("http://hooks.example/new".into());
         let d = start(p, ids(), Timestamp(5_000)).unwrap();
         let i = &d.incident;
         assert_eq!(i.name, "Database down");
@@ -246,6 +261,10 @@ mod tests {
             message: Message::Announcement { by: user("alice") },
         }));
         assert!(d.effects.contains(&Effect::ScheduleDeadline { incident: id("inc1"), at: Timestamp(65_000) }));
+        assert!(d.effects.contains(&Effect::Webhook {
+            event: WebhookEvent::IncidentCreated,
+            url: "http://hooks.example/new".into()
+        }));
     }
 
     #[test]
@@ -254,7 +273,10 @@ mod tests {
         p.visibility = Visibility::Private;
         p.invite = vec![user("carol")];
         p.announce_in = Some(id("town"));
+        p.create_webhook = Some("http://hooks.example/new".into());
+        p.automation.update_webhook = Some("http://hooks.example/update".into());
         let d = start(p, ids(), Timestamp(0)).unwrap();
+        assert!(!d.effects.iter().any(|e| matches!(e, Effect::Webhook { .. })), "private incidents send no webhook");
         assert_eq!(d.incident.access.invited.len(), 1);
         assert!(d.incident.access.is_invited(&user("carol")));
         for e in &d.effects {

@@ -42,6 +42,7 @@ mod props {
                 command,
                 done_by: checked.as_ref().map(|(u, _): &(UserId, Timestamp)| u.clone()),
                 done_at: checked.map(|(_, t)| t),
+                due_at: None,
             })
     }
 
@@ -110,6 +111,7 @@ mod props {
             reminder: Reminder { next_due: b.3.0, interval_ms: b.3.1 },
             timeline: b.4,
             access: b.5,
+            automation: Default::default(),
             created_at: b.6,
             ended_at: b.7,
             version: b.8,

@@ -21,5 +21,5 @@ mod test_support;
 pub use catalog::{Catalog, Page, Query, Row, Sort};
 pub use kv::{Expect, Kv, KvError};
 pub use memory::{KvCalls, MemoryKv};
-pub use playbooks::{Playbook, PlaybookChecklist, PlaybookTask, Playbooks};
+pub use playbooks::{Playbook, PlaybookAutomation, PlaybookChecklist, PlaybookTask, PlaybookTemplates, Playbooks};
 pub use store::{MAX_ATTEMPTS, Store, StoreError, Stored};

@@ -37,6 +37,18 @@ pub struct Playbook {
     /// Incidents from this playbook are always private.
     #[serde(default)]
     pub always_private: bool,
+    /// Incident channels are private even when the incident is public (only channel members can join).
+    #[serde(default)]
+    pub private_channel: bool,
+    /// Who may see, use and edit it besides system admins (the creator is always one).
+    #[serde(default)]
+    pub members: Vec<UserId>,
+    /// What runs when an incident starts from it, and after.
+    #[serde(default)]
+    pub automation: PlaybookAutomation,
+    /// Text templates.
+    #[serde(default)]
+    pub templates: PlaybookTemplates,
     /// Archived playbooks are hidden from lists and cannot start incidents.
     #[serde(default)]
     pub archived: bool,
@@ -46,6 +58,40 @@ pub struct Playbook {
     pub created_at: Timestamp,
     /// Last change.
     pub updated_at: Timestamp,
+}
+
+/// What a playbook automates. Private incidents skip the announcement and both webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlaybookAutomation {
+    /// Users added to the incident channel at start.
+    #[serde(default)]
+    pub invite: Vec<UserId>,
+    /// The commander when the starter names none.
+    #[serde(default)]
+    pub default_commander: Option<UserId>,
+    /// Channel where each new incident is announced.
+    #[serde(default)]
+    pub announce_channel: Option<ChannelId>,
+    /// URL that receives a signed POST when an incident starts.
+    #[serde(default)]
+    pub create_webhook: Option<String>,
+    /// URL that receives a signed POST on each status update.
+    #[serde(default)]
+    pub update_webhook: Option<String>,
+    /// Shown to each user who joins the incident channel (empty: none).
+    #[serde(default)]
+    pub welcome_message: String,
+}
+
+/// A playbook's text templates.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlaybookTemplates {
+    /// The incident description when the starter writes none.
+    #[serde(default)]
+    pub overview: String,
+    /// Prefill of the first status update.
+    #[serde(default)]
+    pub status_update: String,
 }
 
 /// A checklist template.
@@ -66,11 +112,33 @@ pub struct PlaybookTask {
     /// Markdown details.
     #[serde(default)]
     pub description: String,
+    /// Default assignees: the first owns the task, all are invited to the channel.
+    #[serde(default)]
+    pub assignees: Vec<UserId>,
+    /// A slash command members can run from the task.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// The task is due this long after the incident starts.
+    #[serde(default)]
+    pub due_after_ms: Option<u64>,
+}
+
+impl PlaybookTask {
+    /// A task template with only a title.
+    pub fn titled(title: impl Into<String>) -> Self {
+        PlaybookTask {
+            title: title.into(),
+            description: String::new(),
+            assignees: Vec::new(),
+            command: None,
+            due_after_ms: None,
+        }
+    }
 }
 
 impl Playbook {
-    /// The incident checklists this playbook starts with (all tasks open).
-    pub fn incident_checklists(&self) -> Vec<Checklist> {
+    /// The incident checklists this playbook starts with at `now` (all tasks open, owners and due times set).
+    pub fn incident_checklists(&self, now: Timestamp) -> Vec<Checklist> {
         self.checklists
             .iter()
             .map(|c| Checklist {
@@ -78,10 +146,33 @@ impl Playbook {
                 items: c
                     .items
                     .iter()
-                    .map(|t| Task { description: t.description.clone(), ..Task::new(&t.title) })
+                    .map(|t| Task {
+                        description: t.description.clone(),
+                        assignee: t.assignees.first().cloned(),
+                        command: t.command.clone(),
+                        due_at: t.due_after_ms.map(|ms| now.saturating_add_ms(ms)),
+                        ..Task::new(&t.title)
+                    })
                     .collect(),
             })
             .collect()
+    }
+
+    /// Everyone the playbook brings into a new incident: invitees and task default assignees, once each.
+    pub fn invitees(&self) -> Vec<UserId> {
+        let mut out: Vec<UserId> = Vec::new();
+        let assignees = self.checklists.iter().flat_map(|c| &c.items).flat_map(|t| &t.assignees);
+        for user in self.automation.invite.iter().chain(assignees) {
+            if !out.contains(user) {
+                out.push(user.clone());
+            }
+        }
+        out
+    }
+
+    /// Whether `user` is one of its members (system admins are checked by the caller).
+    pub fn has_member(&self, user: &UserId) -> bool {
+        self.created_by == *user || self.members.contains(user)
     }
 }
 
@@ -182,11 +273,15 @@ mod tests {
             description: String::new(),
             checklists: vec![PlaybookChecklist {
                 title: "Triage".into(),
-                items: vec![PlaybookTask { title: "Page the DBA".into(), description: "Call them".into() }],
+                items: vec![PlaybookTask { description: "Call them".into(), ..PlaybookTask::titled("Page the DBA") }],
             }],
             reminder_ms: Some(900_000),
             broadcast_channels: vec![],
             always_private: false,
+            private_channel: false,
+            members: vec![pad("alice")],
+            automation: PlaybookAutomation::default(),
+            templates: PlaybookTemplates::default(),
             archived: false,
             created_by: pad("alice"),
             created_at: Timestamp(1),
@@ -214,7 +309,7 @@ mod tests {
         assert!(archived.archived);
         assert!(store.load(&pad("a")).await.unwrap().unwrap().archived, "kept, not deleted");
         assert_eq!(store.update(&pad("zzz"), |_| Ok::<(), ()>(())).await.unwrap(), None);
-        let checklists = playbook("a", "x").incident_checklists();
+        let checklists = playbook("a", "x").incident_checklists(Timestamp(0));
         assert_eq!(checklists[0].items[0].title, "Page the DBA");
         assert_eq!(checklists[0].items[0].description, "Call them");
     }

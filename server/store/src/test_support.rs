@@ -35,6 +35,7 @@ pub fn incident(id: &str, team: &str, channel: &str, number: u64) -> Incident {
         reminder: Reminder::default(),
         timeline: vec![],
         access: AccessList::default(),
+        automation: Default::default(),
         created_at: Timestamp(1_000),
         ended_at: None,
         version: 1,
