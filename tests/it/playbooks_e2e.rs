@@ -38,6 +38,15 @@ async fn playbooks_over_rest_start_incidents_that_broadcast_their_updates() {
     let (status, _) = http(&host, "alice", "GET", "/api/v0/playbooks/aaaaaaaaaaaaaaaaaaaaaaaaaa", Value::Null).await;
     assert_eq!(status, 404);
 
+    // Playbooks are private to their members: bob sees nothing, and the id reads as missing, until alice adds him.
+    let (status, body) = http(&host, "bob", "GET", &list, Value::Null).await;
+    assert_eq!((status, body["items"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
+    let (status, _) = http(&host, "bob", "GET", &format!("/api/v0/playbooks/{id}"), Value::Null).await;
+    assert_eq!(status, 404);
+    let mut input = input;
+    input["member_ids"] = json!([host.user_id("bob").unwrap()]);
+    let (status, body) = http(&host, "alice", "PUT", &format!("/api/v0/playbooks/{id}"), input.clone()).await;
+    assert_eq!(status, 200, "{body}");
     let (status, body) = http(&host, "bob", "GET", &list, Value::Null).await;
     assert_eq!((status, body["items"][0]["title"].as_str()), (200, Some("Outage")));
     let mut renamed = input.clone();

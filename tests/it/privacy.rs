@@ -85,6 +85,9 @@ const UNSCOPED: &[(&str, &str, &str, u16, u16)] = &[
     ("GET", "/api/v0/playbooks/{id}", "", 404, 404),
     ("PUT", "/api/v0/playbooks/{id}", r#"{"title":"Matrix"}"#, 404, 404),
     ("POST", "/api/v0/playbooks/{id}/archive", "", 404, 404),
+    ("POST", "/api/v0/playbooks/{id}/duplicate", "", 404, 404),
+    ("GET", "/api/v0/playbooks/{id}/export", "", 404, 404),
+    ("POST", "/api/v0/playbooks/import?team_id={team}", r#"{"format":"incident-collaboration-playbook","version":1,"playbook":{"title":" "}}"#, 400, 403),
 ];
 
 /// `/incident` subcommands acting on one incident, run from town-square with `--incident <ref>`: (name, arguments).

@@ -17,6 +17,7 @@ pub mod keys {
     pub const ENABLED_TEAMS: &str = "EnabledTeams";
     pub const DEFAULT_REMINDER_MINUTES: &str = "DefaultReminderMinutes";
     pub const BOT_DISPLAY_NAME: &str = "BotDisplayName";
+    pub const WEBHOOK_SECRET: &str = "WebhookSecret";
 }
 
 /// Longest reminder interval the console accepts: one week.
@@ -48,6 +49,8 @@ pub struct Config {
     pub default_reminder_minutes: u64,
     /// The bot's display name.
     pub bot_display_name: String,
+    /// Key that signs outgoing webhooks (empty: they go unsigned, and the timeline says so).
+    pub webhook_secret: String,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             enabled_teams: Vec::new(),
             default_reminder_minutes: 60,
             bot_display_name: "Incident Collaboration".into(),
+            webhook_secret: String::new(),
         }
     }
 }
@@ -166,7 +170,15 @@ impl Config {
             }
             Some(s) => s,
         };
-        Ok(Config { private_incidents, playbook_creators, enabled_teams, default_reminder_minutes, bot_display_name })
+        let webhook_secret = text(settings, keys::WEBHOOK_SECRET)?.unwrap_or_default();
+        Ok(Config {
+            private_incidents,
+            playbook_creators,
+            enabled_teams,
+            default_reminder_minutes,
+            bot_display_name,
+            webhook_secret,
+        })
     }
 
     /// Whether the plugin works in this team (by id or name; no list: everywhere).

@@ -11,6 +11,7 @@ mod plugin;
 mod ports;
 mod scheduler;
 mod ts_types;
+mod webhooks;
 
 fn main() -> std::process::ExitCode {
     mm::run(plugin::IncidentPlugin::new)

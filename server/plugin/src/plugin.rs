@@ -24,6 +24,7 @@ pub struct IncidentPlugin {
     app: Arc<App>,
     router: axum::Router,
     reminders: Arc<crate::scheduler::Reminders>,
+    webhooks: Arc<crate::webhooks::Webhooks>,
 }
 
 impl IncidentPlugin {
@@ -40,9 +41,11 @@ impl IncidentPlugin {
             ids: Arc::new(ids::RandomIds::new()),
         };
         let app = Arc::new(App::new(store, app_ports));
+        let webhooks = Arc::new(crate::webhooks::Webhooks::default());
+        app.set_outbox(webhooks.clone());
         let router = http::router(http::State { manifest: plugin.manifest.clone(), app: app.clone(), ports });
         let reminders = Arc::new(crate::scheduler::Reminders::new(app.clone()));
-        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router, reminders }
+        Self { api: plugin.api, manifest: plugin.manifest, bot_user_id, app, router, reminders, webhooks }
     }
 
     fn is_bot(&self, user_id: &str) -> bool {
@@ -114,6 +117,7 @@ impl Hooks for IncidentPlugin {
         };
         let bot_id = self.api.ensure_bot_user(bot).await.map_err(|e| activation("creating the bot", e))?;
         let _ = self.bot_user_id.set(bot_id);
+        self.webhooks.start(self.app.clone(), self.api.clone(), self.bot_user_id.clone(), self.manifest.id.clone());
         self.api.register_command(command::registration()).await.map_err(|e| activation("registering /incident", e))?;
         // The read model is rebuilt before activation ends when that is quick; with very many incidents it would
         // outlast the server's 30 s activation deadline, so after REBUILD_WAIT it goes on in the background (commands

@@ -9,6 +9,8 @@
 //!
 //! Time comes from a [`Clock`]: [`SystemClock`] in the plugin, [`ManualClock`] in tests (no real sleeps).
 
+pub mod retry;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -8,6 +8,11 @@
 //! - `GET  /api/v0/playbooks/{id}` → 200 playbook (404 outside the user's teams)
 //! - `PUT  /api/v0/playbooks/{id}` `PlaybookInput` → 200 playbook
 //! - `POST /api/v0/playbooks/{id}/archive` → 200 playbook
+//! - `POST /api/v0/playbooks/{id}/duplicate` → 201 the copy ("Copy of …", the caller its creator)
+//! - `GET  /api/v0/playbooks/{id}/export` → 200 a playbook file (attachment)
+//! - `POST /api/v0/playbooks/import?team_id=…` playbook file → 201 `{playbook, warnings}`
+//!
+//! Playbooks are private to their members: anyone else gets the same 404 as for a missing id.
 
 use axum::extract::{Path, Query, State as Ext};
 use axum::routing::{get, post};
@@ -28,6 +33,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET POST", "/api/v0/playbooks"),
     ("GET PUT", "/api/v0/playbooks/{id}"),
     ("POST", "/api/v0/playbooks/{id}/archive"),
+    ("POST", "/api/v0/playbooks/{id}/duplicate"),
+    ("GET", "/api/v0/playbooks/{id}/export"),
+    ("POST", "/api/v0/playbooks/import"),
 ];
 
 pub fn routes() -> Router<State> {
@@ -35,6 +43,9 @@ pub fn routes() -> Router<State> {
         .route(ROUTES[0].1, get(list).post(create))
         .route(ROUTES[1].1, get(one).put(replace))
         .route(ROUTES[2].1, post(archive))
+        .route(ROUTES[3].1, post(duplicate))
+        .route(ROUTES[4].1, get(export))
+        .route(ROUTES[5].1, post(import))
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,7 +151,44 @@ async fn archive(Ext(state): Ext<State>, User(user): User, Path(id): Path<String
     Ok(Json(state.app.archive_playbook(&ctx(user, None), &id).await?))
 }
 
-/// The start dialog with a "Playbook" select of the team's active playbooks (none: the select is left out).
+async fn duplicate(
+    Ext(state): Ext<State>,
+    User(user): User,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Playbook>), ApiErr> {
+    let id = playbook_id(id)?;
+    let current = state.app.playbook(&ctx(user.clone(), None), &id).await?;
+    may_manage(&state, &user, &current.team, None).await?;
+    Ok((StatusCode::CREATED, Json(state.app.duplicate_playbook(&ctx(user, None), &id).await?)))
+}
+
+async fn export(
+    Ext(state): Ext<State>,
+    User(user): User,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiErr> {
+    use axum::response::IntoResponse;
+    let id = playbook_id(id)?;
+    let file = state.app.export_playbook(&ctx(user, None), &id).await?;
+    let slug = incident_core::channel_name(&file.playbook.title, 0);
+    let disposition = format!("attachment; filename=\"playbook-{slug}.json\"");
+    Ok(([(http::header::CONTENT_DISPOSITION, disposition)], Json(file)).into_response())
+}
+
+async fn import(
+    Ext(state): Ext<State>,
+    User(user): User,
+    q: Result<Query<TeamQuery>, axum::extract::rejection::QueryRejection>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<incident_app::playbooks::Imported>), ApiErr> {
+    let team = team(&query(q)?)?;
+    let file: incident_app::playbooks::PlaybookFile = json_body(&body)?;
+    may_manage(&state, &user, &team, Some(&file.playbook)).await?;
+    let imported = state.app.import_playbook(&ctx(user, Some(team.clone())), &team, file).await?;
+    Ok((StatusCode::CREATED, Json(imported)))
+}
+
+/// The start dialog with a "Playbook" select of the active playbooks the user may use (none: the select is left out).
 pub async fn start_dialog(app: &incident_app::App, ctx: &Ctx, mut dialog: mm::model::Dialog) -> mm::model::Dialog {
     let Some(team) = ctx.team.clone() else { return dialog };
     let playbooks = match app.playbooks(ctx, &team, false).await {
