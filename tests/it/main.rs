@@ -14,3 +14,4 @@ mod proto_drift;
 mod reminders_e2e;
 mod rhs_actions;
 mod scenarios;
+mod webhooks_e2e;
