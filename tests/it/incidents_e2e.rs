@@ -200,7 +200,7 @@ async fn bad_input_and_privacy_through_the_real_plugin() {
     let (status, body) =
         http(&host, Some("alice"), "POST", "/api/v0/incidents", json!({ "name": " ", "team_id": team })).await;
     assert_eq!(
-        (status, body["message"].as_str()),
+        (status, body["detail"].as_str()),
         (400, Some("An incident needs a name, like `/incident start Database down`."))
     );
 

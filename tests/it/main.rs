@@ -7,6 +7,7 @@ mod fresh_host;
 mod incidents_e2e;
 mod limits;
 mod netrpc;
+mod openapi;
 mod playbooks_e2e;
 mod plugin_process;
 mod privacy;

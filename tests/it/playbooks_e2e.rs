@@ -29,12 +29,12 @@ async fn playbooks_over_rest_start_incidents_that_broadcast_their_updates() {
 
     // Bad input answers 400 with a clear message.
     let (status, body) = http(&host, "alice", "POST", &list, input.clone()).await;
-    assert_eq!((status, body["message"].as_str().unwrap()), (400, "This team already has a playbook named “Outage”."));
+    assert_eq!((status, body["detail"].as_str().unwrap()), (400, "This team already has a playbook named “Outage”."));
     let (status, body) = http(&host, "alice", "POST", &list, json!({ "title": "X", "color": "red" })).await;
     assert_eq!(status, 400);
-    assert!(body["message"].as_str().unwrap().contains("unknown field `color`"), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("unknown field `color`"), "{body}");
     let (status, body) = http(&host, "alice", "POST", "/api/v0/playbooks", json!({ "title": "X" })).await;
-    assert_eq!((status, body["message"].as_str().unwrap()), (400, "Give a valid `team_id` query parameter."));
+    assert_eq!((status, body["detail"].as_str().unwrap()), (400, "Give a valid `team_id` query parameter."));
     let (status, _) = http(&host, "alice", "GET", "/api/v0/playbooks/aaaaaaaaaaaaaaaaaaaaaaaaaa", Value::Null).await;
     assert_eq!(status, 404);
 

@@ -187,7 +187,7 @@ async fn server_lifecycle_through_the_real_process() {
     assert_eq!(status, 404);
     let json: serde_json::Value = serde_json::from_slice(&body).expect("404 is JSON");
     assert_eq!(json["error"], "not_found");
-    assert!(json["message"].as_str().unwrap().contains("/api/v0/nope"));
+    assert!(json["detail"].as_str().unwrap().contains("/api/v0/nope"));
 
     let huge = vec![b'x'; 17 * 1024 * 1024];
     let (status, _, _, _) = serve_http(&mut hooks, "POST", "/api/v0/health", &huge).await;

@@ -117,7 +117,7 @@ fn json(s: &str) -> Value {
 }
 
 /// Every `"/api/v0/…"` literal in the plugin's HTTP sources: the routes that exist.
-fn routes_in_source() -> BTreeSet<String> {
+pub(crate) fn routes_in_source() -> BTreeSet<String> {
     let dir = incident_tests::root().join("server/plugin/src");
     let mut files = vec![dir.join("dialogs.rs")];
     for entry in std::fs::read_dir(dir.join("http")).unwrap() {

@@ -52,6 +52,11 @@ describe('fetchJson', () => {
         expect(err).toBeInstanceOf(ApiError);
         expect(err).toMatchObject({status: 404, message: 'nope', serverId: 'api.not_found'});
     });
+    it("maps the plugin's {error, detail} body to ApiError", async () => {
+        vi.stubGlobal('fetch', vi.fn(async () => okJson({error: 'too_large', detail: 'The body is too large.'}, 413)));
+        const err = await fetchJson('/x').catch((e: unknown) => e);
+        expect(err).toMatchObject({status: 413, message: 'The body is too large.', serverId: 'too_large'});
+    });
     it('copes with an empty or non-JSON body', async () => {
         vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>oops</html>', {status: 502})));
         await expect(fetchJson('/x')).rejects.toMatchObject({status: 502, message: 'HTTP 502'});

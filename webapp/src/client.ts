@@ -66,10 +66,12 @@ export async function fetchJson<T>(url: string, method = 'GET', body?: unknown):
         parsed = undefined;
     }
     if (!response.ok) {
-        const err = (parsed ?? {}) as {message?: unknown; id?: unknown; error?: unknown};
-        const message = typeof err.message === 'string' ? err.message :
-            typeof err.error === 'string' ? err.error : `HTTP ${response.status}`;
-        throw new ApiError(response.status, message, typeof err.id === 'string' ? err.id : undefined, parsed);
+        // The plugin answers `{error, detail}`; the Mattermost server itself answers `{id, message}`.
+        const err = (parsed ?? {}) as {detail?: unknown; message?: unknown; id?: unknown; error?: unknown};
+        const text = [err.detail, err.message, err.error].find((v): v is string => typeof v === 'string');
+        const message = text ?? `HTTP ${response.status}`;
+        const code = [err.id, err.error].find((v): v is string => typeof v === 'string');
+        throw new ApiError(response.status, message, code, parsed);
     }
     return parsed as T;
 }

@@ -225,7 +225,7 @@ describe('incident view', () => {
                 expect(body).toEqual({confirm: true});
                 status = 'ended';
             } else if (url.endsWith('/restart')) {
-                return json({error: 'forbidden', message: 'Only channel members can do that.'}, 403);
+                return json({error: 'forbidden', detail: 'Only channel members can do that.'}, 403);
             }
             return json({incident: detail({status, ended_at: Date.now(), version: 4}), message: ''});
         }});

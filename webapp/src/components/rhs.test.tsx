@@ -64,7 +64,7 @@ describe('RHS', () => {
     });
 
     it('shows the friendly empty state when the endpoint 404s', async () => {
-        stubFetch(() => json({id: 'not_found', message: 'not found'}, 404));
+        stubFetch(() => json({error: 'not_found', detail: 'not found'}, 404));
         renderRHS();
         expect(await screen.findByText('No incident in this channel')).toBeTruthy();
     });
@@ -77,7 +77,7 @@ describe('RHS', () => {
 
     it('shows an error with a working retry', async () => {
         let fail = true;
-        stubFetch(() => (fail ? json({message: 'kv unavailable'}, 500) : json({items: [incident, other], total: 2})));
+        stubFetch(() => (fail ? json({error: 'unavailable', detail: 'kv unavailable'}, 500) : json({items: [incident, other], total: 2})));
         renderRHS();
         expect((await screen.findByRole('alert')).textContent).toContain('kv unavailable');
         fail = false;

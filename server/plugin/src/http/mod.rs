@@ -1,5 +1,5 @@
 //! The plugin's HTTP API, served through ServeHTTP: an axum router answered in-process. Every error is JSON
-//! `{"error": code, "message": text}`; the acting user is the `Mattermost-User-Id` header set by the server.
+//! `{"error": code, "detail": text}`; the acting user is the `Mattermost-User-Id` header set by the server.
 
 pub mod access;
 pub(crate) mod actions;
@@ -106,7 +106,7 @@ impl From<AppError> for ApiErr {
 
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response()
+        (self.status, Json(json!({ "error": self.code, "detail": self.message }))).into_response()
     }
 }
 
