@@ -1,9 +1,7 @@
 //! Time-driven decisions, the scheduler's entry points: the earliest deadline, `tick` at a deadline (claimed with
 //! compare-and-set so exactly one node posts a reminder), and the reminder buttons (snooze, dismiss).
 
-use incident_core::{
-    Action, DomainError, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, render, tick,
-};
+use incident_core::{Action, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, render, tick};
 use incident_store::{MAX_ATTEMPTS, StoreError};
 
 use crate::app::{App, Ctx, Names};
@@ -107,14 +105,12 @@ impl App {
         Ok(format!("Snoozed by {who}: the next reminder comes in {}.", HumanDuration(ms)))
     }
 
-    /// "Dismiss" on a reminder: nothing changes in the record (the reminder was already claimed and no next one is
-    /// set); returns the text that replaces the buttons.
+    /// "Dismiss" on a reminder: recorded on the timeline; no next reminder is set (the due one was already
+    /// claimed). Returns the text that replaces the buttons.
     pub async fn dismiss_reminder(&self, ctx: &Ctx, id: &IncidentId) -> Result<String, AppError> {
         let mut names = Names::default();
         let chosen = self.readable(&ctx.user, id, &mut names).await?;
-        if !chosen.stored.value.is_active() {
-            return Err(AppError::Domain(DomainError::AlreadyEnded));
-        }
+        self.apply(ctx, chosen, Action::DismissReminder, &mut names).await?;
         let who = names.users.get(&ctx.user).map_or_else(|| "someone".to_owned(), |p| format!("@{}", p.username));
         Ok(format!("Reminder dismissed by {who}."))
     }

@@ -88,6 +88,8 @@ pub enum Action {
         /// Milliseconds until the reminder comes again (more than 0).
         ms: u64,
     },
+    /// "Dismiss" on a due reminder: acknowledged, recorded, no next reminder.
+    DismissReminder,
     /// Post the summary in other channels (the shell checked the actor may post there).
     Announce {
         /// Target channels.

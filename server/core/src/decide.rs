@@ -164,7 +164,15 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
                 return Err(DomainError::BadReminder);
             }
             s.next.reminder.next_due = Some(now.saturating_add_ms(ms));
+            s.record(EventKind::ReminderSnoozed, None, HumanDuration(ms).to_string());
             s.publish(Change::StatusUpdate);
+        }
+        Action::DismissReminder => {
+            if !s.next.is_active() {
+                return Err(DomainError::AlreadyEnded);
+            }
+            s.record(EventKind::ReminderDismissed, None, String::new());
+            s.publish(Change::Timeline);
         }
         Action::Announce { mut channels } => {
             if s.next.is_private() {

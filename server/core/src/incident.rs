@@ -339,6 +339,10 @@ pub enum EventKind {
     WebhookDelivered,
     /// An outgoing webhook failed for good (summary: event, host, reason, attempts).
     WebhookFailed,
+    /// The reminder was put off (summary: for how long).
+    ReminderSnoozed,
+    /// The reminder was acknowledged without an update; no next one is set.
+    ReminderDismissed,
 }
 
 impl Incident {

@@ -117,6 +117,8 @@ pub fn event(e: &TimelineEvent, dir: &dyn Directory) -> String {
         EventKind::MemberLeft => format!("{actor} left the channel"),
         EventKind::WebhookDelivered => format!("Webhook sent: {}", escape(&e.summary)),
         EventKind::WebhookFailed => format!("**Webhook failed**: {}", escape(&e.summary)),
+        EventKind::ReminderSnoozed => format!("{actor} snoozed the reminder for {}", escape(&e.summary)),
+        EventKind::ReminderDismissed => format!("{actor} dismissed the reminder"),
     }
 }
 

@@ -271,6 +271,8 @@ fn snooze_sets_the_next_reminder_without_an_update() {
     assert_eq!(d.incident.status_updates, incident.status_updates, "no status update");
     assert!(posts(&d).is_empty());
     assert!(d.effects.contains(&Effect::ScheduleDeadline { incident: incident.id.clone(), at: Timestamp(1_801_000) }));
+    let last = d.incident.timeline.last().unwrap();
+    assert_eq!((last.kind, last.summary.as_str()), (EventKind::ReminderSnoozed, "30m"));
     let short = Action::SnoozeReminder { ms: 59_999 };
     assert_eq!(err(&incident, &alice, short), "A reminder needs an interval of at least one minute.");
     let mut ended = incident.clone();
@@ -279,4 +281,21 @@ fn snooze_sets_the_next_reminder_without_an_update() {
         decide(&ended, &alice, Action::SnoozeReminder { ms: 60_000 }, Timestamp(0)).unwrap_err(),
         DomainError::AlreadyEnded
     );
+}
+
+#[test]
+fn dismiss_records_the_acknowledgement_and_sets_no_reminder() {
+    let alice = member("alice");
+    let incident = fixtures::incident();
+    let d = decide(&incident, &alice, Action::DismissReminder, Timestamp(5_000)).unwrap();
+    assert_eq!(d.incident.reminder, incident.reminder, "the reminder settings are untouched");
+    assert!(posts(&d).is_empty());
+    let last = d.incident.timeline.last().unwrap();
+    assert_eq!(
+        (last.kind, last.at, last.actor.as_ref()),
+        (EventKind::ReminderDismissed, Timestamp(5_000), Some(&alice.id))
+    );
+    let mut ended = incident.clone();
+    ended.status = Status::Ended;
+    assert_eq!(decide(&ended, &alice, Action::DismissReminder, Timestamp(0)).unwrap_err(), DomainError::AlreadyEnded);
 }
