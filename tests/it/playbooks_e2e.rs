@@ -48,7 +48,11 @@ async fn playbooks_over_rest_start_incidents_that_broadcast_their_updates() {
     let (status, body) = http(&host, "alice", "PUT", &format!("/api/v0/playbooks/{id}"), input.clone()).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = http(&host, "bob", "GET", &list, Value::Null).await;
-    assert_eq!((status, body["items"][0]["title"].as_str()), (200, Some("Outage")));
+    assert_eq!((status, body["items"][0]["title"].as_str(), body["total"].as_u64()), (200, Some("Outage"), Some(1)));
+    let (status, body) = http(&host, "bob", "GET", &format!("{list}&page=1&per_page=1"), Value::Null).await;
+    assert_eq!((status, body["items"].as_array().map(Vec::len), body["total"].as_u64()), (200, Some(0), Some(1)));
+    let (status, body) = http(&host, "bob", "GET", &format!("{list}&per_page=0"), Value::Null).await;
+    assert_eq!((status, body["detail"].as_str()), (400, Some("`per_page` must be between 1 and 200.")));
     let mut renamed = input.clone();
     renamed["title"] = json!("Service outage");
     let (status, body) = http(&host, "bob", "PUT", &format!("/api/v0/playbooks/{id}"), renamed).await;

@@ -3,7 +3,7 @@
 //! editing and archiving follow the System Console's "who may create playbooks" (system admins always may), and an
 //! "always private" playbook needs private incidents to be enabled.
 //!
-//! - `GET  /api/v0/playbooks?team_id=…[&archived=true]` → 200 `{items: [...]}`, by title
+//! - `GET  /api/v0/playbooks?team_id=…[&archived=true][&page=&per_page=]` → 200 `{items: [...], total}`, by title
 //! - `POST /api/v0/playbooks?team_id=…` `PlaybookInput` → 201 playbook
 //! - `GET  /api/v0/playbooks/{id}` → 200 playbook (404 outside the user's teams)
 //! - `PUT  /api/v0/playbooks/{id}` `PlaybookInput` → 200 playbook
@@ -55,11 +55,26 @@ struct TeamQuery {
     team_id: String,
     #[serde(default)]
     archived: bool,
+    /// 0-based page of the list.
+    #[serde(default)]
+    page: usize,
+    /// Playbooks per page (1 to [`MAX_PER_PAGE`]).
+    #[serde(default = "default_per_page")]
+    per_page: usize,
+}
+
+/// Largest page of playbooks.
+const MAX_PER_PAGE: usize = 200;
+
+fn default_per_page() -> usize {
+    50
 }
 
 #[derive(Debug, Serialize)]
 struct List {
     items: Vec<Playbook>,
+    /// Playbooks on all pages.
+    total: usize,
 }
 
 fn ctx(user: incident_core::UserId, team: Option<TeamId>) -> Ctx {
@@ -109,8 +124,17 @@ async fn list(
 ) -> Result<Json<List>, ApiErr> {
     let q = query(q)?;
     let team = team(&q)?;
-    let items = state.app.playbooks(&ctx(user, Some(team.clone())), &team, q.archived).await?;
-    Ok(Json(List { items }))
+    if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
+        return Err(ApiErr::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("`per_page` must be between 1 and {MAX_PER_PAGE}."),
+        ));
+    }
+    let all = state.app.playbooks(&ctx(user, Some(team.clone())), &team, q.archived).await?;
+    let total = all.len();
+    let items = all.into_iter().skip(q.page.saturating_mul(q.per_page)).take(q.per_page).collect();
+    Ok(Json(List { items, total }))
 }
 
 async fn create(
