@@ -237,11 +237,19 @@ async fn bad_input_and_privacy_through_the_real_plugin() {
     assert_eq!(hidden.body, garbage.body);
     let (status, mine) = http(&host, Some("alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null).await;
     assert_eq!((status, mine["name"].as_str()), (200, Some("Breach")));
-    let (_, bobs) = http(&host, Some("bob"), "GET", &format!("/api/v0/incidents?team_id={team}"), Value::Null).await;
+    let all = format!("/api/v0/incidents?team_id={team}&include_private=true");
+    let (_, bobs) = http(&host, Some("bob"), "GET", &all, Value::Null).await;
     assert_eq!(bobs["total"], 1, "bob sees only the public incident: {bobs}");
-    let (_, alices) =
-        http(&host, Some("alice"), "GET", &format!("/api/v0/incidents?team_id={team}"), Value::Null).await;
+    let (_, alices) = http(&host, Some("alice"), "GET", &all, Value::Null).await;
     assert_eq!(alices["total"], 2, "{alices}");
+    let (_, filter_off) =
+        http(&host, Some("alice"), "GET", &format!("/api/v0/incidents?team_id={team}"), Value::Null).await;
+    assert_eq!(filter_off["total"], 1, "private incidents only with the filter on: {filter_off}");
+    let (status, bad) = http(&host, Some("alice"), "GET", &format!("{all}x"), Value::Null).await;
+    assert_eq!(
+        (status, bad["detail"].as_str()),
+        (400, Some("`include_private` must be `true` or `false`, not `truex`."))
+    );
     assert!(
         say(&host, "bob", "town-square", "/incident info --incident INC-00002")
             .await

@@ -87,9 +87,9 @@ export const client = {
     getHealth: (): Promise<unknown> => fetchJson(pluginApiUrl('/health')),
     listIncidents: (channelId: string): Promise<IncidentList> =>
         fetchJson(pluginApiUrl(`/incidents?channel_id=${encodeURIComponent(channelId)}`)),
-    /** The active incidents of a team that `memberId` takes part in. */
-    listMyIncidents: (teamId: string, memberId: string): Promise<IncidentList> =>
-        fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, member_id: memberId, status: 'active'})}`)),
+    /** The active incidents of a team that `memberId` takes part in; private ones only with `includePrivate`. */
+    listMyIncidents: (teamId: string, memberId: string, includePrivate = false): Promise<IncidentList> =>
+        fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, member_id: memberId, status: 'active', include_private: String(includePrivate)})}`)),
     getIncident: (id: string): Promise<IncidentDetail> => fetchJson(incidentUrl(id)),
     getTimeline: (id: string): Promise<TimelineItem[]> => fetchJson(incidentUrl(id, '/timeline')),
     /** Checks (`done`) or unchecks a task; indexes are zero-based. */

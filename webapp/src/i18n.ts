@@ -33,6 +33,7 @@ export const messages = defineMessages({
     },
     myIncidents: {id: 'incidentcollab.rhs.mine', defaultMessage: 'Your active incidents in this team'},
     noMyIncidents: {id: 'incidentcollab.rhs.mineEmpty', defaultMessage: 'You take part in no active incident in this team.'},
+    showPrivate: {id: 'incidentcollab.rhs.showPrivate', defaultMessage: 'Show private incidents'},
     openIncident: {id: 'incidentcollab.rhs.open', defaultMessage: 'Open {name}'},
     back: {id: 'incidentcollab.rhs.back', defaultMessage: 'All incidents in this channel'},
     loadingIncident: {id: 'incidentcollab.detail.loading', defaultMessage: 'Loading the incident…'},

@@ -79,6 +79,8 @@ impl App {
             status: Some(Status::Active),
             participant: Some(ctx.user.clone()),
             per_page: LIST_LIMIT,
+            // The user's own incidents: their private ones are theirs to see (each marked with a padlock).
+            include_private: true,
             ..Query::default()
         };
         let page = self.list(&ctx.user, query).await?;

@@ -160,9 +160,11 @@ async fn private_incidents_read_as_not_found_to_outsiders() {
     assert_eq!(hidden, absent);
     assert_eq!(hidden.to_string(), "No incident found. It may not exist, or you may not have access to it.");
     assert!(w.app.get(&World::user("admin"), &id).await.is_ok(), "system admins see everything");
-    let q = Query { team: Some(incident_app::fakes::team()), per_page: 10, ..Query::default() };
+    let q = Query { team: Some(incident_app::fakes::team()), per_page: 10, include_private: true, ..Query::default() };
     assert_eq!(w.app.list(&bob, q.clone()).await.unwrap().total, 0);
-    assert_eq!(w.app.list(&World::user("alice"), q).await.unwrap().total, 1);
+    assert_eq!(w.app.list(&World::user("alice"), q.clone()).await.unwrap().total, 1);
+    let filter_off = Query { include_private: false, ..q };
+    assert_eq!(w.app.list(&World::user("alice"), filter_off).await.unwrap().total, 0, "only with the filter on");
     assert!(
         w.run("bob", "town-square", "/incident info --incident INC-00001")
             .await
@@ -170,7 +172,10 @@ async fn private_incidents_read_as_not_found_to_outsiders() {
     );
     let dave_list = w
         .app
-        .list(&World::user("dave"), Query { team: Some(incident_app::fakes::team()), per_page: 10, ..Query::default() })
+        .list(
+            &World::user("dave"),
+            Query { team: Some(incident_app::fakes::team()), per_page: 10, include_private: true, ..Query::default() },
+        )
         .await
         .unwrap();
     assert_eq!(dave_list.total, 0, "users outside the team see nothing");

@@ -133,6 +133,9 @@ pub struct Query {
     pub page: usize,
     /// Rows per page (at least 1).
     pub per_page: usize,
+    /// Whether private incidents are listed at all (the "show private incidents" filter; off by default). Who may
+    /// see which of them is still the caller's `visible` rule.
+    pub include_private: bool,
 }
 
 /// One page of a list.
@@ -254,6 +257,7 @@ impl Catalog {
             .filter(|r| q.status.is_none_or(|s| s == r.status))
             .filter(|r| q.commander.as_ref().is_none_or(|c| *c == r.commander))
             .filter(|r| q.participant.as_ref().is_none_or(|u| r.participants.contains(u)))
+            .filter(|r| q.include_private || r.visibility == Visibility::Public)
             .filter(|r| {
                 text.as_ref()
                     .is_none_or(|t| r.name.to_lowercase().contains(t) || r.reference().to_lowercase().contains(t))

@@ -18,13 +18,13 @@ const other: Incident = {...incident, id: 'i2', name: 'Cache cold', is_private: 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), {status});
 
 /** Routes fetch by URL; `incidents` answers the list endpoint. */
-function stubFetch(incidents: () => Response | Promise<Response>) {
+function stubFetch(incidents: (url: string) => Response | Promise<Response>) {
     const fetchMock = vi.fn(async (url: string) => {
         if (url.includes('/health')) {
             return json({status: 'ok'});
         }
         if (url.includes('/incidents?')) {
-            return incidents();
+            return incidents(url);
         }
         return json({response_type: 'ephemeral', text: 'ok'});
     });
@@ -32,8 +32,8 @@ function stubFetch(incidents: () => Response | Promise<Response>) {
     return fetchMock;
 }
 
-function renderRHS(channelId = 'c1') {
-    const host = (state = {channels: {currentChannelId: channelId}, teams: {currentTeamId: 't1'}}) => state;
+function renderRHS(channelId = 'c1', currentUserId = '') {
+    const host = (state = {channels: {currentChannelId: channelId}, teams: {currentTeamId: 't1'}, users: {currentUserId}}) => state;
     const store = legacy_createStore(combineReducers({entities: host, 'plugins-org.incidentcollab.incidents': reducer}));
     render(
         <Provider store={store}>
@@ -96,6 +96,24 @@ describe('RHS', () => {
         });
         expect(await screen.findByTestId('incident-list')).toBeTruthy();
         expect(fetchMock.mock.calls.filter(([url]) => url.includes('/incidents?'))).toHaveLength(2);
+    });
+
+    it('lists private incidents of "Your active incidents" only with the filter on', async () => {
+        const secret: Incident = {...other, id: 'secret', name: 'Breach', is_private: true, status: 'active'};
+        const fetchMock = stubFetch((url: string) => {
+            if (url.includes('channel_id=')) {
+                return json({items: [], total: 0});
+            }
+            return json(url.includes('include_private=true') ? {items: [incident, secret], total: 2} : {items: [incident], total: 1});
+        });
+        renderRHS('c1', 'u1');
+        const mine = await screen.findByTestId('incident-mine');
+        expect(mine.textContent).not.toContain('Breach');
+        const urls = () => fetchMock.mock.calls.map(([url]) => String(url)).filter((url) => url.includes('member_id='));
+        expect(urls()[0]).toContain('include_private=false');
+        fireEvent.click(screen.getByTestId('incident-show-private'));
+        expect(await screen.findByText('Breach')).toBeTruthy();
+        expect(urls().at(-1)).toContain('include_private=true');
     });
 
     it('"Start incident" executes /incident start in the current channel with the CSRF token', async () => {

@@ -92,14 +92,24 @@ function StartIncidentButton({channelId, teamId}: {channelId: string; teamId: st
 
 function MyIncidents({teamId, userId, revision, onOpen}: {teamId: string; userId: string; revision: number; onOpen(id: string): void}) {
     const intl = useIntl();
-    const source = teamId && userId ? `${teamId}:${userId}` : '';
-    const {view} = useIncidents(source, () => client.listMyIncidents(teamId, userId), revision);
+    const [showPrivate, setShowPrivate] = useState(false);
+    const source = teamId && userId ? `${teamId}:${userId}:${showPrivate}` : '';
+    const {view} = useIncidents(source, () => client.listMyIncidents(teamId, userId, showPrivate), revision);
     if (!source || !view || view.kind === 'error') {
         return null;
     }
     return (
         <section style={styles.section} data-testid='incident-mine'>
             <div style={styles.sectionTitle}>{intl.formatMessage(messages.myIncidents)}</div>
+            <label style={styles.muted}>
+                <input
+                    type='checkbox'
+                    checked={showPrivate}
+                    onChange={(e) => setShowPrivate(e.target.checked)}
+                    data-testid='incident-show-private'
+                />
+                {' '}{intl.formatMessage(messages.showPrivate)}
+            </label>
             {view.kind === 'empty' ? <p style={styles.muted}>{intl.formatMessage(messages.noMyIncidents)}</p> : (
                 <ul style={styles.list}>
                     {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident} onOpen={onOpen}/>)}

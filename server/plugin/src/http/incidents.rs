@@ -35,7 +35,7 @@ fn number_param(params: &BTreeMap<String, String>, name: &str, default: usize) -
     }
 }
 
-/// `GET /api/v0/incidents?team_id=&channel_id=&status=&commander_id=&member_id=&q=&sort=&page=&per_page=`.
+/// `GET /api/v0/incidents?team_id=&channel_id=&status=&commander_id=&member_id=&q=&sort=&page=&per_page=&include_private=`.
 pub async fn list(
     Ext(state): Ext<State>,
     User(user): User,
@@ -58,9 +58,19 @@ pub async fn list(
     if per_page == 0 || per_page > MAX_PER_PAGE {
         return Err(bad(format!("`per_page` must be between 1 and {MAX_PER_PAGE}.")));
     }
+    let channel = id_param::<ChannelId>(&params, "channel_id")?;
+    // The "show private incidents" filter: off unless asked for, except in one channel (the RHS there shows the
+    // channel's incidents, private or not, to those who may see them).
+    let include_private = match params.get("include_private").map(String::as_str) {
+        None | Some("") => channel.is_some(),
+        Some("true") => true,
+        Some("false") => false,
+        Some(other) => return Err(bad(format!("`include_private` must be `true` or `false`, not `{other}`."))),
+    };
     let query = ListQuery {
         team: id_param::<TeamId>(&params, "team_id")?,
-        channel: id_param::<ChannelId>(&params, "channel_id")?,
+        channel,
+        include_private,
         status,
         commander: id_param::<UserId>(&params, "commander_id")?,
         participant: id_param::<UserId>(&params, "member_id")?,
