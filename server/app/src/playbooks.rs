@@ -439,9 +439,12 @@ impl App {
         let Some(update) = incident.status_updates.last() else { return Vec::new() };
         let author =
             names.users.get(&update.author).map_or_else(|| "someone".to_owned(), |p| format!("@{}", p.username));
+        // Repeated by the bot in other channels: the author's mentions stay in the incident channel.
         let text = format!(
             "**Status update** for **{}** (INC-{:05}) by {author}:\n\n{}",
-            incident.name, incident.number, update.message
+            incident_core::render::escape(&incident.name),
+            incident.number,
+            incident_core::render::quiet_mentions(&update.message)
         );
         let mut failed = Vec::new();
         for channel in &playbook.broadcast_channels {

@@ -27,6 +27,25 @@ impl App {
         Ok(Acted { incident, reply: report.text() })
     }
 
+    /// Posts a status update on `id`, then broadcasts it to the playbook's channels as `/incident update` does; a
+    /// failed broadcast is told in `reply`, never an error.
+    pub async fn post_update_on(
+        &self,
+        ctx: &Ctx,
+        id: &IncidentId,
+        message: String,
+        reminder_ms: Option<u64>,
+    ) -> Result<Acted, AppError> {
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        let ctx = Ctx { channel: Some(chosen.stored.value.channel.clone()), ..ctx.clone() };
+        let action = Action::PostStatusUpdate { message, reminder_ms };
+        let (incident, report) = self.apply(&ctx, chosen, action, &mut names).await?;
+        let failed = self.broadcast_update(&incident, &names).await;
+        let reply = std::iter::once(report.text()).chain(failed).filter(|t| !t.is_empty()).collect::<Vec<_>>();
+        Ok(Acted { incident, reply: reply.join("\n\n") })
+    }
+
     /// Makes the user `to` (by id) the commander of `id`, with the same membership rule as `/incident commander`.
     pub async fn change_commander_to(&self, ctx: &Ctx, id: &IncidentId, to: &UserId) -> Result<Acted, AppError> {
         let mut names = Names::default();

@@ -37,14 +37,35 @@ fn who(dir: &dyn Directory, user: Option<&UserId>) -> String {
     user.map_or_else(|| "The plugin".to_owned(), |u| at_user(dir, u))
 }
 
-/// `Database down` → `**Database down**` with Markdown table/emphasis characters neutralised.
-fn escape(text: &str) -> String {
+/// User text shown inline (names, titles): Markdown table/emphasis/link characters neutralised and mentions made
+/// inert, so `**@channel**` in an incident name neither formats nor notifies anyone.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '|' | '*' | '_' | '`' | '[' | ']' | '#' | '<' | '>' | '~') {
             out.push('\\');
         }
         out.push(c);
+    }
+    quiet_mentions(&out)
+}
+
+/// Word joiner: invisible, and it breaks Mattermost's `@name` mention pattern.
+const WORD_JOINER: char = '\u{2060}';
+
+/// `@bob`, `@channel`, `@here` … → the same text that mentions nobody (a word joiner after each `@` that starts a
+/// mention). For text the bot repeats elsewhere, where its author's mentions were not meant to go.
+pub fn quiet_mentions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        let starts_word = previous.is_none_or(|p| !p.is_alphanumeric() && p != '@');
+        if c == '@' && starts_word && chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+            out.push(WORD_JOINER);
+        }
+        previous = Some(c);
     }
     out
 }

@@ -188,3 +188,17 @@ fn who_has_access_lists_members_invited_and_revoked() {
         "#### Who has access\n- @alice · member\n- @carol · invited (time-boxed, 1h 30m left)\n- ~~@bob~~ · revoked\n"
     );
 }
+
+#[test]
+fn mentions_in_user_text_notify_nobody() {
+    let wj = '\u{2060}';
+    assert_eq!(quiet_mentions("ping @channel and @bob."), format!("ping @{wj}channel and @{wj}bob."));
+    assert_eq!(quiet_mentions("@here"), format!("@{wj}here"));
+    assert_eq!(quiet_mentions("mail ops@example.com, @ alone, @@x"), "mail ops@example.com, @ alone, @@x");
+    assert_eq!(escape("**@all** <b>"), format!("\\*\\*@{wj}all\\*\\* \\<b\\>"));
+    let mut i = fixtures::incident();
+    i.name = "Outage @channel [click](javascript:alert(1))".into();
+    let shown = info(&i, Timestamp(0), &names());
+    assert!(!shown.contains("@channel"), "{shown}");
+    assert!(shown.contains("\\[click\\](javascript:alert(1))"), "links are not links: {shown}");
+}

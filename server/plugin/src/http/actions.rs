@@ -191,7 +191,8 @@ struct StatusBody {
     reminder_ms: Option<u64>,
 }
 
-/// `POST /api/v0/incidents/{id}/status` `{message, reminder_ms?}`: posts a status update as the actor.
+/// `POST /api/v0/incidents/{id}/status` `{message, reminder_ms?}`: posts a status update as the actor and
+/// broadcasts it to the playbook's channels (what failed is in `message`).
 pub async fn status(
     Ext(state): Ext<State>,
     User(user): User,
@@ -199,8 +200,9 @@ pub async fn status(
     body: Bytes,
 ) -> Result<Json<ActionResult>, ApiErr> {
     let body: StatusBody = json_body(&body)?;
-    let action = Action::PostStatusUpdate { message: body.message, reminder_ms: body.reminder_ms.filter(|m| *m > 0) };
-    run(&state, user, id, action).await
+    let id = incident_id(id)?;
+    let reminder_ms = body.reminder_ms.filter(|m| *m > 0);
+    Ok(answer(state.app.post_update_on(&ctx(user), &id, body.message, reminder_ms).await?))
 }
 
 /// `GET /api/v0/incidents/{id}/timeline`: oldest first.
