@@ -14,6 +14,7 @@ mod plugin_process;
 mod privacy;
 mod proto_drift;
 mod reminders_e2e;
+mod review_e2e;
 mod rhs_actions;
 mod scenarios;
 mod webhooks_e2e;

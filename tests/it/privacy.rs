@@ -50,6 +50,8 @@ const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
     ("GET", "/api/v0/incidents/{id}", "", Expect::Status(200), Expect::Status(200)),
     ("GET", "/api/v0/incidents/{id}/timeline", "", Expect::Status(200), Expect::Status(200)),
     ("GET", "/api/v0/incidents/{id}/access", "", Expect::Status(200), Expect::Status(200)),
+    ("GET", "/api/v0/incidents/{id}/review", "", Expect::Status(200), Expect::Status(200)),
+    ("GET", "/api/v0/incidents/{id}/export?format=json", "", Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/incidents/{id}/tasks", r#"{"checklist":0,"title":"Matrix task"}"#, Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/incidents/{id}/tasks/toggle", r#"{"checklist":0,"item":0}"#, Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/incidents/{id}/tasks/assign", r#"{"checklist":0,"item":0,"user_id":null}"#, Expect::Status(409), Expect::Status(409)),
@@ -74,6 +76,9 @@ const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
 #[rustfmt::skip]
 const UNSCOPED: &[(&str, &str, &str, u16, u16)] = &[
     ("GET", "/api/v0/health", "", 200, 200),
+    // Exports and stats: the CSV never holds a private incident; stats count it only for people with access.
+    ("GET", "/api/v0/exports/incidents.csv?team_id={team}", "", 200, 403),
+    ("GET", "/api/v0/stats?team_id={team}", "", 200, 403),
     ("GET", "/api/v0/settings?team_id={team}", "", 200, 200),
     // The list hides private incidents unless the "show private incidents" filter is on; then only for access.
     ("GET", "/api/v0/incidents?team_id={team}", "", 200, 200),
@@ -155,7 +160,7 @@ async fn the_privacy_matrix() {
     // Coverage: every route in the source has a row, and every row is a route.
     let covered: BTreeSet<String> = SCOPED
         .iter()
-        .map(|r| r.1.to_owned())
+        .map(|r| r.1.split('?').next().unwrap().to_owned())
         .chain(UNSCOPED.iter().map(|r| r.1.split('?').next().unwrap().to_owned()))
         .collect();
     let existing = routes_in_source();
@@ -270,6 +275,20 @@ async fn the_privacy_matrix() {
             }
         }
     }
+
+    // Stats: the private incident counts for those with access only (the shape is the same for everyone).
+    let stats = format!("/api/v0/stats?team_id={team}");
+    let active = |body: &str| {
+        let v = json(body);
+        v["active"].as_u64().unwrap_or(u64::MAX / 2) + v["ended"].as_u64().unwrap_or(u64::MAX / 2)
+    };
+    let (_, as_member) = http(&host, Some("alice"), "GET", &stats, "").await;
+    let (_, as_admin) = http(&host, Some("admin"), "GET", &stats, "").await;
+    for user in ["bob", "carol"] {
+        let (_, without) = http(&host, Some(user), "GET", &stats, "").await;
+        assert_eq!(active(&without) + 1, active(&as_member), "stats as {user}: {without} vs {as_member}");
+    }
+    assert_eq!(active(&as_admin), active(&as_member), "{as_admin}");
 
     // Slash commands from town-square by reference: hidden reads exactly like a missing reference.
     for (name, args) in COMMANDS {

@@ -2,6 +2,9 @@
 import {pluginId} from './manifest';
 import type {ActionResult, IncidentDetail, IncidentList, TimelineItem, UserSummary} from './types';
 
+/** `GET /incidents/{id}/review`. */
+export type Review = {duration_ms: number; member_ids: string[]; messages: number};
+
 declare global {
     interface Window {
         basename?: string;
@@ -92,6 +95,10 @@ export const client = {
         fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, member_id: memberId, status: 'active', include_private: String(includePrivate)})}`)),
     getIncident: (id: string): Promise<IncidentDetail> => fetchJson(incidentUrl(id)),
     getTimeline: (id: string): Promise<TimelineItem[]> => fetchJson(incidentUrl(id, '/timeline')),
+    /** Review numbers: duration, people involved, channel messages. */
+    getReview: (id: string): Promise<Review> => fetchJson(incidentUrl(id, '/review')),
+    /** Where the browser downloads the export (a GET with the session cookie). */
+    exportUrl: (id: string, format: 'markdown' | 'json'): string => incidentUrl(id, `/export?format=${format}`),
     /** Checks (`done`) or unchecks a task; indexes are zero-based. */
     setTask: (id: string, checklist: number, item: number, done: boolean): Promise<ActionResult> =>
         fetchJson(incidentUrl(id, '/tasks/toggle'), 'POST', {checklist, item, done}),

@@ -252,6 +252,26 @@ impl Chat for FakeServer {
         let w = self.call("post_info")?;
         Ok(w.messages.get(post).cloned())
     }
+
+    async fn transcript(
+        &self,
+        channel: &ChannelId,
+        limit: usize,
+    ) -> Result<(Vec<incident_core::review::TranscriptLine>, bool), ChatError> {
+        let w = self.call("transcript")?;
+        let all: Vec<_> = w
+            .posts
+            .iter()
+            .filter(|p| p.channel == *channel)
+            .map(|p| incident_core::review::TranscriptLine {
+                at: incident_core::Timestamp(0),
+                author: p.author.clone(),
+                message: p.text.clone(),
+            })
+            .collect();
+        let skip = all.len().saturating_sub(limit);
+        Ok((all[skip..].to_vec(), skip > 0))
+    }
 }
 
 #[async_trait]

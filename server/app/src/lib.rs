@@ -19,6 +19,7 @@ pub mod playbooks;
 pub mod ports;
 mod reminders;
 mod rest;
+pub mod review;
 mod select;
 mod start;
 mod views;

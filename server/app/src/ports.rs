@@ -2,6 +2,7 @@
 //! PluginAPI (and by `fakes` in tests).
 
 use async_trait::async_trait;
+use incident_core::review::TranscriptLine;
 use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
 
 /// A user as the use cases need them.
@@ -110,6 +111,8 @@ pub trait Chat: Send + Sync {
     async fn channel(&self, id: &ChannelId) -> Result<Option<ChannelInfo>, ChatError>;
     /// A post by id.
     async fn post_info(&self, id: &PostId) -> Result<Option<PostInfo>, ChatError>;
+    /// The newest `limit` messages of `channel`, oldest first, and whether older ones were left out.
+    async fn transcript(&self, channel: &ChannelId, limit: usize) -> Result<(Vec<TranscriptLine>, bool), ChatError>;
 }
 
 /// Users, memberships and permissions.

@@ -198,6 +198,13 @@ impl Chat for BrokenChannel {
     async fn post_info(&self, id: &PostId) -> Result<Option<PostInfo>, ChatError> {
         self.inner.post_info(id).await
     }
+    async fn transcript(
+        &self,
+        channel: &ChannelId,
+        limit: usize,
+    ) -> Result<(Vec<incident_core::review::TranscriptLine>, bool), ChatError> {
+        self.inner.transcript(channel, limit).await
+    }
 }
 
 #[tokio::test]

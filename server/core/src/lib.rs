@@ -30,6 +30,7 @@ pub mod error;
 pub mod ids;
 pub mod incident;
 pub mod render;
+pub mod review;
 pub mod spec;
 pub mod start;
 mod step;

@@ -4,6 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use incident_app::{ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
+use incident_core::review::TranscriptLine;
 use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
 use incident_store::{Expect, Kv, KvError};
 use mm::model::{Broadcast, Channel, ChannelType, ClusterEvent, KvSetOptions, Post};
@@ -206,6 +207,34 @@ impl Chat for MmPorts {
     async fn post_info(&self, id: &PostId) -> Result<Option<PostInfo>, ChatError> {
         let post = found(self.api.get_post(id.as_str()).await)?;
         Ok(post.and_then(|p| Some(PostInfo { id: parse(p.id)?, channel: parse(p.channel_id)?, message: p.message })))
+    }
+
+    async fn transcript(&self, channel: &ChannelId, limit: usize) -> Result<(Vec<TranscriptLine>, bool), ChatError> {
+        const PAGE: usize = 200;
+        let mut newest_first = Vec::new();
+        let mut page = 0;
+        let truncated = 'pages: loop {
+            let list = self.api.get_posts_for_channel(channel.as_str(), page, PAGE as i32).await.map_err(chat_error)?;
+            for (n, id) in list.order.iter().enumerate() {
+                if newest_first.len() == limit {
+                    // Older posts exist: the rest of this page, or a next page after a full one.
+                    break 'pages n < list.order.len() || list.order.len() == PAGE;
+                }
+                if let Some(p) = list.posts.get(id).filter(|p| p.delete_at == 0) {
+                    newest_first.push(TranscriptLine {
+                        at: incident_core::Timestamp(p.create_at),
+                        author: UserId::try_from(p.user_id.clone()).ok(),
+                        message: p.message.clone(),
+                    });
+                }
+            }
+            if list.order.len() < PAGE {
+                break false;
+            }
+            page += 1;
+        };
+        newest_first.reverse();
+        Ok((newest_first, truncated))
     }
 }
 

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use incident_core::incident::EventKind;
-use incident_core::{ChannelId, Incident, IncidentId, IncidentRef, Status, TeamId, Timestamp, UserId, Visibility};
+use incident_core::{
+    ChannelId, Incident, IncidentId, IncidentRef, PlaybookId, Status, TeamId, Timestamp, UserId, Visibility,
+};
 
 /// What lists show and filter on, derived from one incident record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +49,8 @@ pub struct Row {
     pub version: u64,
     /// `Incident::next_deadline`: when the scheduler must call `tick` (reminder or grant expiry).
     pub deadline: Option<Timestamp>,
+    /// The playbook it started from (stats per playbook).
+    pub playbook: Option<PlaybookId>,
 }
 
 impl Row {
@@ -86,6 +90,7 @@ impl Row {
             tasks_total,
             version: incident.version,
             deadline: incident.next_deadline(),
+            playbook: incident.playbook.clone(),
         }
     }
 

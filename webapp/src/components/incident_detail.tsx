@@ -14,6 +14,7 @@ import type {ActionResult, HostState, IncidentDetail as Detail, UserSummary} fro
 import {Checklists} from './checklists';
 import {errorText, formatDuration} from './format';
 import {styles} from './styles';
+import {ReviewAndExport} from './review';
 import {Timeline} from './timeline';
 
 type Confirming = 'end' | 'restart' | undefined;
@@ -258,6 +259,8 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
                 </button>
                 {showTimeline && <Timeline incidentId={id} version={detail.version} name={name}/>}
             </section>
+
+            <ReviewAndExport incidentId={id} ended={!active} version={detail.version}/>
 
             {notice && <p role='status' style={styles.warning} data-testid='incident-notice'>{notice}</p>}
             {actionError && <p role='alert' style={styles.error} data-testid='incident-action-error'>{intl.formatMessage(messages.actionFailed, {error: actionError})}</p>}

@@ -7,6 +7,7 @@ mod incidents;
 mod interactive;
 pub mod playbooks;
 pub mod reminders;
+mod review;
 
 use std::sync::Arc;
 
@@ -59,6 +60,7 @@ pub fn router(state: State) -> Router {
         .merge(access::routes())
         .merge(reminders::routes())
         .merge(playbooks::routes())
+        .merge(review::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::disable())
         .with_state(state)
