@@ -80,6 +80,30 @@ async fn review_exports_csv_and_stats_through_the_real_plugin() {
     assert_eq!(by_bob["username"], "bob");
     assert_eq!(export["transcript_truncated"], false);
 
+    // 450 more messages: the transcript pages through GetPostsForChannel (200 a page) and stays oldest first.
+    for n in 0..450 {
+        let post = devhost::store::Post {
+            channel_id: ch.clone(),
+            user_id: bob.clone(),
+            message: format!("Note {n}"),
+            ..Default::default()
+        };
+        host.store().create_post(post).unwrap();
+    }
+    let (_, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=json")).await;
+    let export: Value = serde_json::from_str(&body).unwrap();
+    let lines = export["transcript"].as_array().unwrap();
+    let times: Vec<i64> = lines.iter().map(|l| l["at"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
+    // Posts made in the same millisecond have no order between them (as on a real server), so compare as sets.
+    let mut notes: Vec<&str> =
+        lines.iter().filter_map(|l| l["message"].as_str()).filter(|m| m.starts_with("Note ")).collect();
+    notes.sort_unstable();
+    let mut expected: Vec<String> = (0..450).map(|n| format!("Note {n}")).collect();
+    expected.sort_unstable();
+    assert_eq!(notes, expected.iter().map(String::as_str).collect::<Vec<_>>(), "every post, none twice");
+    assert_eq!(export["transcript_truncated"], false);
+
     let (status, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=pdf")).await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("`format` must be `markdown` or `json`, not `pdf`."), "{body}");

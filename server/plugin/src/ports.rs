@@ -234,6 +234,8 @@ impl Chat for MmPorts {
             page += 1;
         };
         newest_first.reverse();
+        // Oldest first by time even where pages overlap a post created meanwhile.
+        newest_first.sort_by_key(|l| l.at);
         Ok((newest_first, truncated))
     }
 }
