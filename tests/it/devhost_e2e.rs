@@ -39,7 +39,7 @@ pub(crate) async fn start(config: DevHostConfig) -> DevHost {
 }
 
 /// Polls `check` every 20 ms until it holds or [`EVENT_LIMIT`] passes.
-async fn wait_until<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn wait_until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,

@@ -1,5 +1,6 @@
 //! The integration-test binary: each module drives real artifacts (process, bundle, proto files).
 
+mod access_e2e;
 mod big_inputs;
 mod bundle;
 mod devhost_e2e;

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::devhost_e2e::wait_until;
 use crate::fresh_host::host;
 use devhost::DevHost;
 use serde_json::{Value, json};
@@ -69,6 +70,9 @@ const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
     ("POST", "/api/v0/actions/access", r#"{"context":{"incident_id":"{id}","requester":"{admin}","decision":"deny"}}"#, Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/actions/reminder", r#"{"context":{"incident_id":"{id}","action":"dismiss"}}"#, Expect::Status(200), Expect::Status(200)),
     ("POST", "/api/v0/dialogs/update", r#"{"state":"{id}","submission":{"message":"Dialog update"}}"#, Expect::Status(200), Expect::Status(200)),
+    ("POST", "/api/v0/actions/access", r#"{"context":{"incident_id":"{id}","user":"{admin}","decision":"keep"}}"#, Expect::Status(200), Expect::Status(200)),
+    // Last: the admin joins the channel here (alice is in it already).
+    ("POST", "/api/v0/incidents/{id}/join", "", Expect::Status(200), Expect::Status(200)),
 ];
 
 /// Routes not about one incident: (method, path, body, status for team members and admins, status for the user of
@@ -313,8 +317,9 @@ async fn the_privacy_matrix() {
     for (who, user) in VIEWERS {
         let home = if *who == Who::OtherTeam { ops_room.as_str() } else { "town-square" };
         let list = say(&host, user, home, "/incident list").await;
-        // `/incident list` lists *your* incidents (participants); the admin sees it in the team list (REST) instead.
-        assert_eq!(list.contains("Breach"), *who == Who::Member, "/incident list as {who:?}: {list}");
+        // `/incident list` lists *your* incidents (participants): the admin joined the channel in the last REST row.
+        let participant = matches!(who, Who::Member | Who::Admin);
+        assert_eq!(list.contains("Breach"), participant, "/incident list as {who:?}: {list}");
         let help = say(&host, user, home, "/incident help").await;
         assert!(!help.contains("Breach"), "/incident help as {who:?}");
         let access = say(&host, user, &ch.name, "/incident access list").await;
@@ -366,6 +371,15 @@ async fn access_requests_grants_and_bad_input() {
     let again_fake = http(&host, Some("bob"), "POST", &format!("/api/v0/incidents/{MISSING}/request-access"), "").await;
     assert_eq!(again, again_fake);
     assert_eq!(again.0, 429, "{again:?}");
+    // The request is posted after the answer (its timing must not tell a real id from a made-up one).
+    let ask_posted = |who: &'static str| {
+        let (host, channel) = (&host, &channel);
+        move || async move {
+            let posts = host.store().posts_for_channel(channel, 0, 50).unwrap();
+            posts.iter().any(|p| p.message.contains(&format!("@{who} asks for access")))
+        }
+    };
+    wait_until("bob's request", ask_posted("bob")).await;
     let posts = host.store().posts_for_channel(&channel, 0, 50).unwrap();
     let requests: Vec<_> = posts.iter().filter(|p| p.message.contains("asks for access")).collect();
     assert_eq!(requests.len(), 1, "one request posted despite the spam");
@@ -388,8 +402,11 @@ async fn access_requests_grants_and_bad_input() {
         host.store().posts_for_channel(&host.channel_id("town-square").unwrap(), 0, 200).unwrap().len();
     let denied = host.post_action("alice", &request.id, "denyaccess", None).await.unwrap();
     assert_eq!(denied["ephemeral_text"], "You denied the request.", "{denied}");
-    let twice = host.post_action("alice", &request.id, "allowaccess", None).await.unwrap();
-    assert!(twice["ephemeral_text"].as_str().unwrap().contains("no open access request"), "{twice}");
+    // The answer replaced the buttons; a replayed click says it was answered.
+    assert!(host.post_action("alice", &request.id, "allowaccess", None).await.is_err(), "the buttons are gone");
+    let replay = format!(r#"{{"context":{{"incident_id":"{id}","requester":"{}","decision":"allow"}}}}"#, uid("bob"));
+    let (_, twice) = http(&host, Some("alice"), "POST", "/api/v0/actions/access", &replay).await;
+    assert!(twice.contains("no open access request"), "{twice}");
     assert!(host.store().get_channel_member(&channel, &uid("bob")).is_err());
     let bob_posts_after =
         host.store().posts_for_channel(&host.channel_id("town-square").unwrap(), 0, 200).unwrap().len();
@@ -407,6 +424,7 @@ async fn access_requests_grants_and_bad_input() {
     // Allow: carol asks, alice allows, carol is in the channel and reads the incident.
     let asked = http(&host, Some("carol"), "POST", &format!("/api/v0/incidents/{id}/request-access"), "").await;
     assert_eq!(asked.0, 202);
+    wait_until("carol's request", ask_posted("carol")).await;
     let posts = host.store().posts_for_channel(&channel, 0, 50).unwrap();
     let request = posts.iter().find(|p| p.message.contains("@carol asks for access")).expect("carol's request");
     let allowed = host.post_action("alice", &request.id, "allowaccess", None).await.unwrap();

@@ -86,6 +86,46 @@ impl App {
         Ok([done, report.text()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n"))
     }
 
+    /// Remove (`remove`) or Keep on "@x left the channel; remove their access?", by a channel member. A second
+    /// click (or one after they rejoined) answers "already decided".
+    pub async fn answer_left_channel(
+        &self,
+        ctx: &Ctx,
+        id: &IncidentId,
+        user: &UserId,
+        remove: bool,
+    ) -> Result<String, AppError> {
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        if !chosen.actor.is_channel_member {
+            return Err(DomainError::Denied(incident_core::DenyReason::NotChannelMember).into());
+        }
+        names.ensure(&*self.people, std::iter::once(user)).await?;
+        let username = names.users.get(user).map(|p| p.username.clone()).unwrap_or_else(|| "someone".into());
+        let is_channel_member = self.people.is_channel_member(&chosen.stored.value.channel, user).await?;
+        let member = Member { id: user.clone(), username: username.clone(), is_channel_member };
+        let (_, report) =
+            self.apply(ctx, chosen, Action::AnswerLeftChannel { user: member, remove }, &mut names).await?;
+        let done = if remove {
+            format!("You removed @{username}'s access.")
+        } else {
+            format!("@{username} keeps access and can rejoin from the incident page.")
+        };
+        Ok([done, report.text()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n"))
+    }
+
+    /// "Join channel" on the incident page: anyone who may read the incident (team members for a public one,
+    /// people with access for a private one) is added to its channel.
+    pub async fn join_channel(&self, ctx: &Ctx, id: &IncidentId) -> Result<String, AppError> {
+        let chosen = self.readable(&ctx.user, id, &mut Names::default()).await?;
+        let i = &chosen.stored.value;
+        if chosen.actor.is_channel_member {
+            return Ok(format!("You are already in the channel of {}.", i.reference()));
+        }
+        self.chat.add_member(&i.channel, &ctx.user).await?;
+        Ok(format!("You joined the channel of {}.", i.reference()))
+    }
+
     /// Grants `username` access (adds them to the channel); `for_ms` makes it a time-boxed grant.
     pub async fn grant_access(
         &self,

@@ -7,6 +7,7 @@ use incident_store::{MAX_ATTEMPTS, StoreError};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
+use crate::ports::AccessQuestion;
 use crate::select::Chosen;
 
 /// What a saved decision produced for the person who asked.
@@ -105,7 +106,12 @@ impl App {
                 };
                 let posted = match (&message, &author) {
                     (incident_core::Message::AccessRequested { requester }, None) => {
-                        self.chat.post_access_request(&channel, &incident.id, requester, &text).await
+                        let question = AccessQuestion::Request { requester: requester.clone() };
+                        self.chat.post_access_question(&channel, &incident.id, question, &text).await
+                    }
+                    (incident_core::Message::AskRemoveAccess { user }, None) => {
+                        let question = AccessQuestion::LeftChannel { user: user.clone() };
+                        self.chat.post_access_question(&channel, &incident.id, question, &text).await
                     }
                     _ => self.chat.post(&channel, author.as_ref(), &text).await,
                 };

@@ -29,7 +29,9 @@ pub use app::{App, Ctx, Ports};
 pub use commands::{Outcome, UpdatePrefill};
 pub use error::{AppError, ErrorKind};
 pub use incident_store::{Page, Query, Row, Sort};
-pub use ports::{ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, Outbox, People, Person, PostInfo, WebhookJob};
+pub use ports::{
+    AccessQuestion, ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, Outbox, People, Person, PostInfo, WebhookJob,
+};
 pub use rest::{Acted, needs_confirmation};
 pub use start::{StartRequest, Started};
 pub use views::name_from_message;

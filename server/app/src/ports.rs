@@ -55,6 +55,21 @@ pub struct PostInfo {
     pub message: String,
 }
 
+/// Which question an interactive access post asks the channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessQuestion {
+    /// "@x asks for access": Allow / Deny.
+    Request {
+        /// Who asked.
+        requester: UserId,
+    },
+    /// "@x left the channel; remove their access?": Remove / Keep.
+    LeftChannel {
+        /// Who left.
+        user: UserId,
+    },
+}
+
 /// Why the chat server refused or failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChatError {
@@ -91,16 +106,16 @@ pub trait Chat: Send + Sync {
         let _ = incident;
         self.post(channel, None, text).await
     }
-    /// Posts an access request as the bot with Allow / Deny buttons (usable by channel members) for `incident`.
-    /// Servers or fakes without interactive posts fall back to a plain post.
-    async fn post_access_request(
+    /// Posts a question about someone's access as the bot with answer buttons (usable by channel members) for
+    /// `incident`. Servers or fakes without interactive posts fall back to a plain post.
+    async fn post_access_question(
         &self,
         channel: &ChannelId,
         incident: &IncidentId,
-        requester: &UserId,
+        question: AccessQuestion,
         text: &str,
     ) -> Result<(), ChatError> {
-        let _ = (incident, requester);
+        let _ = (incident, question);
         self.post(channel, None, text).await
     }
     /// Shows `text` to `user` only.

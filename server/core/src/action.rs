@@ -116,6 +116,13 @@ pub enum Action {
     },
     /// Ask to be let in (the actor is the requester).
     RequestAccess,
+    /// A channel member answers "remove their access?" after `user` left a private incident's channel.
+    AnswerLeftChannel {
+        /// Who left.
+        user: Member,
+        /// Remove (true) or keep (false) their access.
+        remove: bool,
+    },
     /// Public ⇄ private; going public needs `confirmed`.
     SetVisibility {
         /// The new visibility.
@@ -145,6 +152,7 @@ impl Action {
             Action::GrantAccess { .. }
             | Action::RevokeAccess { .. }
             | Action::DenyAccess { .. }
+            | Action::AnswerLeftChannel { .. }
             | Action::SetVisibility { .. } => Operation::ManageAccess,
             Action::RequestAccess => Operation::RequestAccess,
             Action::MemberJoined | Action::MemberLeft | Action::RecordWebhook { .. } => return None,

@@ -217,26 +217,25 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             s.post(Message::AccessGranted { by: me, user: to.id, until: expires_at });
             s.publish(Change::Access);
         }
-        Action::RevokeAccess { user, channel_members } => {
+        Action::RevokeAccess { user, channel_members } => revoke(&mut s, me, user, channel_members)?,
+        Action::AnswerLeftChannel { user, remove } => {
             s.require_private()?;
             let access = &s.next.access;
-            if access.is_revoked(&user.id) || !(user.is_channel_member || access.is_invited(&user.id)) {
-                return Err(DomainError::NothingToRevoke(user.username));
+            let open = !user.is_channel_member
+                && !access.is_revoked(&user.id)
+                && access.invited.iter().any(|g| g.user == user.id && g.by == user.id);
+            if !open {
+                return Err(DomainError::LeftChannelAnswered(user.username));
             }
-            if user.id == s.next.commander {
-                return Err(DomainError::RevokeCommander(user.username));
+            if remove {
+                revoke(&mut s, me, user, 0)?;
+            } else {
+                if let Some(grant) = s.next.access.invited.iter_mut().find(|g| g.user == user.id) {
+                    grant.by = me;
+                }
+                s.record(EventKind::AccessKept, Some(user.id), String::new());
+                s.publish(Change::Access);
             }
-            if user.is_channel_member && channel_members <= 1 {
-                return Err(DomainError::LastMember(user.username));
-            }
-            s.next.access.invited.retain(|g| g.user != user.id);
-            s.next.access.revoked.push(user.id.clone());
-            if user.is_channel_member {
-                s.effects.push(Effect::RemoveChannelMember { channel: s.next.channel.clone(), user: user.id.clone() });
-            }
-            s.record(EventKind::AccessRevoked, Some(user.id.clone()), String::new());
-            s.post(Message::AccessRevoked { by: me, user: user.id });
-            s.publish(Change::Access);
         }
         Action::DenyAccess { requester } => {
             if !answer_request(&mut s.next, &requester.id) {
@@ -293,10 +292,13 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
         }
         Action::MemberLeft => {
             s.record(EventKind::MemberLeft, None, String::new());
-            let access = &s.next.access;
-            if s.next.is_private() && !access.is_revoked(&me) && !access.is_invited(&me) {
-                // Leaving keeps access (they may rejoin from the incident page) until a member removes it.
-                s.next.access.invited.push(Grant { user: me.clone(), by: me.clone(), at: now, expires_at: None });
+            if s.next.is_private() && !s.next.access.is_revoked(&me) {
+                // Leaving keeps access (they may rejoin from the incident page) until a member removes it. The
+                // grant becomes their own (keeping any end date): that marks the channel's question as open.
+                let access = &mut s.next.access;
+                let expires_at = access.invited.iter().find(|g| g.user == me).and_then(|g| g.expires_at);
+                access.invited.retain(|g| g.user != me);
+                access.invited.push(Grant { user: me.clone(), by: me.clone(), at: now, expires_at });
                 s.post(Message::AskRemoveAccess { user: me });
             }
             s.publish(Change::Timeline);
@@ -308,6 +310,30 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
         }
     }
     Ok(s.finish(incident))
+}
+
+/// Takes `user`'s access away: off the invited list, onto the revoked one, out of the channel.
+fn revoke(s: &mut Step, me: UserId, user: Member, channel_members: usize) -> Result<(), DomainError> {
+    s.require_private()?;
+    let access = &s.next.access;
+    if access.is_revoked(&user.id) || !(user.is_channel_member || access.is_invited(&user.id)) {
+        return Err(DomainError::NothingToRevoke(user.username));
+    }
+    if user.id == s.next.commander {
+        return Err(DomainError::RevokeCommander(user.username));
+    }
+    if user.is_channel_member && channel_members <= 1 {
+        return Err(DomainError::LastMember(user.username));
+    }
+    s.next.access.invited.retain(|g| g.user != user.id);
+    s.next.access.revoked.push(user.id.clone());
+    if user.is_channel_member {
+        s.effects.push(Effect::RemoveChannelMember { channel: s.next.channel.clone(), user: user.id.clone() });
+    }
+    s.record(EventKind::AccessRevoked, Some(user.id.clone()), String::new());
+    s.post(Message::AccessRevoked { by: me, user: user.id });
+    s.publish(Change::Access);
+    Ok(())
 }
 
 /// Marks `user`'s pending request answered; false if there was none.

@@ -124,6 +124,9 @@ pub enum DomainError {
     /// Allow/Deny on a request that was already answered (or never made).
     #[error("There is no open access request from @{0}; it may have been answered already.")]
     NoPendingRequest(String),
+    /// Remove/Keep clicked after the question about someone who left was already answered (or they came back).
+    #[error("@{0}'s access after leaving the channel was already decided.")]
+    LeftChannelAnswered(String),
     /// A time-boxed grant that would already be over.
     #[error("Access must end in the future.")]
     ExpiryInPast,

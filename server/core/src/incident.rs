@@ -325,6 +325,8 @@ pub enum EventKind {
     AccessRevoked,
     /// A user's time-boxed access lapsed (subject).
     AccessExpired,
+    /// A member chose to keep the access of someone who left the channel (subject).
+    AccessKept,
     /// A user asked for access.
     AccessRequested,
     /// A member denied an access request (the requester is not told).

@@ -131,6 +131,7 @@ pub fn event(e: &TimelineEvent, dir: &dyn Directory) -> String {
         EventKind::AccessGranted => format!("{actor} gave {subject} access"),
         EventKind::AccessRevoked => format!("{actor} revoked {subject}'s access"),
         EventKind::AccessExpired => format!("{subject}'s time-boxed access expired"),
+        EventKind::AccessKept => format!("{actor} kept {subject}'s access after they left the channel"),
         EventKind::AccessRequested => format!("{actor} asked for access"),
         EventKind::AccessDenied => format!("{actor} denied {subject}'s access request"),
         EventKind::VisibilityChanged => format!("{actor} made the incident {}", e.summary),

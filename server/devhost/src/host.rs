@@ -234,6 +234,16 @@ impl DevHost {
         interactions::post_action(&self.shared, &user_id, post_id, action_id, selected).await
     }
 
+    /// `user` leaves `channel` (name in the seeded team, or id) as the webapp's "Leave channel" does: the membership
+    /// goes, the leave message is posted, `UserHasLeftChannel` fires.
+    pub fn leave_channel(&self, user: &str, channel: &str) -> Result<(), DevHostError> {
+        let user_id = self.user_id(user)?;
+        let channel_id = self.channel_id(channel)?;
+        let member = self.shared.store.remove_channel_member(&channel_id, &user_id)?;
+        crate::effects::member_removed(&self.shared, &member);
+        Ok(())
+    }
+
     /// Submits a dialog as `user`; returns the plugin's answer and whether it reported errors.
     pub async fn submit_dialog(&self, user: &str, submission: &DialogSubmission) -> Result<(Value, bool), ApiError> {
         let user_id = self.resolve(user)?;

@@ -125,6 +125,8 @@ impl Submission {
 #[serde(default)]
 pub struct ActionRequest {
     pub user_id: String,
+    pub user_name: String,
+    pub post_id: String,
     pub channel_id: String,
     pub team_id: String,
     pub context: BTreeMap<String, Value>,

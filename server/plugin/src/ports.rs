@@ -3,7 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
-use incident_app::{ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
+use incident_app::{AccessQuestion, ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
 use incident_core::review::TranscriptLine;
 use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
 use incident_store::{Expect, Kv, KvError};
@@ -169,18 +169,18 @@ impl Chat for MmPorts {
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
-    async fn post_access_request(
+    async fn post_access_question(
         &self,
         channel: &ChannelId,
         incident: &IncidentId,
-        requester: &UserId,
+        question: AccessQuestion,
         text: &str,
     ) -> Result<(), ChatError> {
         let post = Post {
             channel_id: channel.to_string(),
             user_id: self.bot_id(),
             message: text.to_owned(),
-            props: crate::http::access::request_buttons(incident, requester),
+            props: crate::http::access::question_buttons(incident, &question),
             ..Post::default()
         };
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)

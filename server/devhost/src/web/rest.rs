@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -34,6 +34,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/api/v4/users/me/teams/{team_id}/channels", get(my_channels))
         .route("/api/v4/teams/{team_id}/channels", get(team_channels))
         .route("/api/v4/channels/{channel_id}/members", post(join_channel))
+        .route("/api/v4/channels/{channel_id}/members/{user_id}", delete(leave_channel))
         .route("/api/v4/channels/{channel_id}/posts", get(channel_posts))
         .route("/api/v4/posts", post(create_post))
         .route("/api/v4/commands/execute", post(execute_command))
@@ -175,6 +176,24 @@ async fn join_channel(
         effects::member_added(&shared, &member, Some(&me))?;
     }
     Ok((StatusCode::CREATED, Json(json!(member))).into_response())
+}
+
+/// `DELETE /api/v4/channels/{channel_id}/members/{user_id}`: leaving (yourself) or removing someone (with the
+/// channel's manage-members permission).
+async fn leave_channel(
+    State(shared): S,
+    headers: HeaderMap,
+    Path((channel_id, user_id)): Path<(String, String)>,
+) -> WebResult<Json<Value>> {
+    let me = require_user(&shared, &headers, &Method::DELETE)?;
+    let channel = shared.store.get_channel(&channel_id)?;
+    let perm = if channel.kind == "O" { "manage_public_channel_members" } else { "manage_private_channel_members" };
+    if user_id != me && !shared.store.has_permission(&me, Scope::Channel(&channel_id), perm) {
+        return Err(forbidden("you cannot remove this user from this channel"));
+    }
+    let member = shared.store.remove_channel_member(&channel_id, &user_id)?;
+    effects::member_removed(&shared, &member);
+    Ok(Json(json!({ "status": "OK" })))
 }
 
 async fn channel_posts(

@@ -1,9 +1,11 @@
-//! Private incidents over REST: request access, Allow / Deny buttons, grant, revoke, visibility, "who has access".
+//! Private incidents over REST: request access, the Allow / Deny and Remove / Keep buttons, grant, revoke,
+//! visibility, "who has access", and joining the channel from the incident page.
 //!
 //! Existence never leaks: an incident the user may not read answers exactly as a missing id (404, same body), and
 //! `request-access` answers identically whether or not the id exists (the 15-minute limit is taken *before* the
-//! incident is looked up, so it behaves the same for real and made-up ids); it only really posts when the incident
-//! exists, is private and the user is in its team without access.
+//! incident is looked up, so it behaves the same for real and made-up ids, and the lookup and post run after the
+//! answer, so its timing says nothing either); it only really posts when the incident exists, is private and the
+//! user is in its team without access.
 
 use std::sync::OnceLock;
 
@@ -12,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
 use http::StatusCode;
-use incident_app::{AppError, Ctx};
+use incident_app::{AccessQuestion, AppError, Ctx};
 use incident_core::{ChannelId, IncidentId, TeamId, UserId, Visibility};
 use mm::model::KvSetOptions;
 use serde::Deserialize;
@@ -36,6 +38,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v0/incidents/{id}/visibility"),
     ("POST", ANSWER_PATH),
     ("GET", "/api/v0/settings"),
+    ("POST", "/api/v0/incidents/{id}/join"),
 ];
 
 static PLUGIN_ID: OnceLock<String> = OnceLock::new();
@@ -55,6 +58,7 @@ pub fn routes() -> Router<State> {
         .route(ROUTES[4].1, post(visibility))
         .route(ANSWER_PATH, post(answer))
         .route(ROUTES[6].1, get(settings))
+        .route(ROUTES[7].1, post(join))
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,19 +92,28 @@ async fn settings(
     }))
 }
 
-/// The post props of an access request: Allow / Deny buttons carrying the incident and the requester.
-pub fn request_buttons(incident: &IncidentId, requester: &UserId) -> Map<String, Value> {
+/// The post props of an access question: two buttons carrying the incident, the person asked about and the answer.
+pub fn question_buttons(incident: &IncidentId, question: &AccessQuestion) -> Map<String, Value> {
     let url = format!("/plugins/{}{ANSWER_PATH}", PLUGIN_ID.get().map_or("", String::as_str));
-    let button = |id: &str, name: &str, style: &str, decision: &str| {
+    let (user, text, buttons) = match question {
+        AccessQuestion::Request { requester } => (
+            requester,
+            "Only members of this channel can answer. Denying does not tell the requester.",
+            [("allowaccess", "Allow", "primary", "allow"), ("denyaccess", "Deny", "danger", "deny")],
+        ),
+        AccessQuestion::LeftChannel { user } => (
+            user,
+            "Only members of this channel can answer. Keeping access lets them rejoin from the incident page.",
+            [("removeaccess", "Remove access", "danger", "remove"), ("keepaccess", "Keep access", "default", "keep")],
+        ),
+    };
+    let button = |(id, name, style, decision): (&str, &str, &str, &str)| {
         json!({
             "id": id, "name": name, "type": "button", "style": style,
-            "integration": { "url": url, "context": { "incident_id": incident, "requester": requester, "decision": decision } },
+            "integration": { "url": url, "context": { "incident_id": incident, "user": user, "decision": decision } },
         })
     };
-    let attachment = json!({
-        "text": "Only members of this channel can answer. Denying does not tell the requester.",
-        "actions": [button("allowaccess", "Allow", "primary", "allow"), button("denyaccess", "Deny", "danger", "deny")],
-    });
+    let attachment = json!({ "text": text, "actions": buttons.map(button) });
     let mut props = Map::new();
     props.insert("attachments".into(), Value::Array(vec![attachment]));
     props
@@ -132,13 +145,25 @@ async fn request_access(
         }
     }
     if let Ok(id) = IncidentId::try_from(id) {
+        // Looked up and posted after answering: the response time says nothing about whether the incident exists.
         let ctx = Ctx { user, team: None, channel: None, now: ids::now() };
-        if let Err(e) = state.app.request_access(&ctx, &id).await {
-            // Not told to the requester: it would say whether the incident exists or what they may see.
-            tracing::debug!(error = %e, "an access request was not posted");
-        }
+        tokio::spawn(async move {
+            if let Err(e) = state.app.request_access(&ctx, &id).await {
+                // Not told to the requester: it would say whether the incident exists or what they may see.
+                tracing::debug!(error = %e, "an access request was not posted");
+            }
+        });
     }
     Ok((StatusCode::ACCEPTED, Json(json!({ "status": "requested", "message": REQUESTED }))))
+}
+
+/// `POST /api/v0/incidents/{id}/join` → 200 `{message}`: puts the user in the incident channel if they may read the
+/// incident (a team member for a public one, someone with access for a private one: they can rejoin after leaving).
+async fn join(Ext(state): Ext<State>, User(user): User, Path(id): Path<String>) -> Result<Json<Value>, ApiErr> {
+    let id = incident_id(id)?;
+    let ctx = Ctx { user, team: None, channel: None, now: ids::now() };
+    let message = state.app.join_channel(&ctx, &id).await?;
+    Ok(Json(json!({ "message": message })))
 }
 
 fn incident_id(id: String) -> Result<IncidentId, ApiErr> {
@@ -239,20 +264,17 @@ async fn visibility(
     Ok(Json(json!({ "message": message })))
 }
 
-/// The Allow / Deny buttons: answers with an ephemeral text (a non-member or a second click gets a refusal).
+/// The buttons of an access question (Allow / Deny, Remove / Keep): on success the buttons are replaced by who
+/// answered; a non-member or a second click gets a refusal as an ephemeral text.
 async fn answer(Ext(state): Ext<State>, User(user): User, body: Bytes) -> Result<Json<Value>, ApiErr> {
     let a: ActionRequest = json_body(&body)?;
     let field = |k: &str| a.context.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let (Ok(id), Ok(requester)) = (IncidentId::try_from(field("incident_id")), UserId::try_from(field("requester")))
-    else {
+    // Posts made before the Remove / Keep question existed carry `requester` instead of `user`.
+    let person = Some(field("user")).filter(|u| !u.is_empty()).unwrap_or_else(|| field("requester"));
+    let (Ok(id), Ok(person)) = (IncidentId::try_from(field("incident_id")), UserId::try_from(person)) else {
         return Ok(Json(
             json!({ "ephemeral_text": AppError::Domain(incident_core::DomainError::NotFound).to_string() }),
         ));
-    };
-    let allow = match field("decision").as_str() {
-        "allow" => true,
-        "deny" => false,
-        _ => return Ok(Json(json!({ "ephemeral_text": "Unknown answer." }))),
     };
     let ctx = Ctx {
         user,
@@ -260,9 +282,25 @@ async fn answer(Ext(state): Ext<State>, User(user): User, body: Bytes) -> Result
         channel: ChannelId::try_from(a.channel_id).ok(),
         now: ids::now(),
     };
-    let text = match state.app.answer_access_request(&ctx, &id, &requester, allow).await {
-        Ok(text) => text,
-        Err(e) => e.to_string(),
+    let decision = field("decision");
+    let done = match decision.as_str() {
+        "allow" => state.app.answer_access_request(&ctx, &id, &person, true).await,
+        "deny" => state.app.answer_access_request(&ctx, &id, &person, false).await,
+        "remove" => state.app.answer_left_channel(&ctx, &id, &person, true).await,
+        "keep" => state.app.answer_left_channel(&ctx, &id, &person, false).await,
+        _ => return Ok(Json(json!({ "ephemeral_text": "Unknown answer." }))),
     };
-    Ok(Json(json!({ "ephemeral_text": text })))
+    match done {
+        Ok(text) => {
+            let verb = match decision.as_str() {
+                "allow" => "allowed",
+                "deny" => "denied",
+                "remove" => "access removed",
+                _ => "access kept",
+            };
+            let outcome = format!("Answered by @{}: {verb}.", a.user_name);
+            Ok(Json(super::reminders::answered(&state, &a.post_id, &outcome, &text).await))
+        }
+        Err(e) => Ok(Json(json!({ "ephemeral_text": e.to_string() }))),
+    }
 }

@@ -99,23 +99,24 @@ async fn reminder_action(Ext(state): Ext<State>, User(user): User, body: Bytes) 
         other => Err(AppError::Invalid(format!("Unknown reminder action `{other}`."))),
     };
     match done {
-        Ok(outcome) => Ok(Json(answered(&state, &click.post_id, &outcome).await)),
+        Ok(outcome) => Ok(Json(answered(&state, &click.post_id, &outcome, &outcome).await)),
         Err(e) => Ok(text(&e)),
     }
 }
 
-/// Replaces the buttons of the reminder post with `outcome` (keeping its text).
-async fn answered(state: &State, post_id: &str, outcome: &str) -> Value {
+/// Replaces the buttons of an interactive post with `outcome` (keeping its text, so nobody clicks twice) and tells
+/// the clicker `ephemeral`.
+pub(super) async fn answered(state: &State, post_id: &str, outcome: &str, ephemeral: &str) -> Value {
     let message = match state.ports.api().get_post(post_id).await {
         Ok(post) => post.message,
         Err(e) => {
-            tracing::warn!(error = %e, post_id, "reading the reminder post failed; answering in an ephemeral");
-            return json!({ "ephemeral_text": outcome });
+            tracing::warn!(error = %e, post_id, "reading the answered post failed; answering in an ephemeral");
+            return json!({ "ephemeral_text": ephemeral });
         }
     };
     json!({
         "update": { "message": message, "props": { "attachments": [{ "text": outcome }] } },
-        "ephemeral_text": outcome,
+        "ephemeral_text": ephemeral,
     })
 }
 

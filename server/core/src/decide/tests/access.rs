@@ -133,8 +133,47 @@ fn leaving_a_private_channel_keeps_access_and_asks_the_channel() {
     assert!(d.incident.access.is_invited(&user("bob")));
     assert_eq!(posts(&d), [&Message::AskRemoveAccess { user: user("bob") }]);
     assert_eq!(d.incident.timeline.last().unwrap().kind, EventKind::MemberLeft);
+    // Someone let in by a member is asked about too; a time-boxed grant keeps its end.
+    let granted = Action::GrantAccess { to: who("dave", false), expires_at: Some(Timestamp(90_000)) };
+    let with_dave = decide(&incident, &member("alice"), granted, Timestamp(1)).unwrap().incident;
+    let d = decide(&with_dave, &outsider("dave"), Action::MemberLeft, Timestamp(5)).unwrap();
+    assert_eq!(posts(&d), [&Message::AskRemoveAccess { user: user("dave") }]);
+    let grant = d.incident.access.invited.iter().find(|g| g.user == user("dave")).unwrap();
+    assert_eq!((grant.by.clone(), grant.expires_at), (user("dave"), Some(Timestamp(90_000))));
     let d = decide(&fixtures::incident(), &bob_gone, Action::MemberLeft, Timestamp(5)).unwrap();
     assert!(posts(&d).is_empty(), "public incidents need no access question");
     let d = decide(&incident, &member("carol"), Action::MemberJoined, Timestamp(6)).unwrap();
     assert_eq!(d.incident.timeline.last().unwrap().actor, Some(user("carol")));
+}
+
+#[test]
+fn the_question_after_leaving_is_answered_once() {
+    let alice = member("alice");
+    let left = decide(&private(), &outsider("bob"), Action::MemberLeft, Timestamp(5)).unwrap().incident;
+    let answer = |remove| Action::AnswerLeftChannel { user: who("bob", false), remove };
+
+    // Keep: bob stays invited, now on alice's word, and the question is closed.
+    let kept = decide(&left, &alice, answer(false), Timestamp(6)).unwrap();
+    assert!(kept.incident.access.is_invited(&user("bob")));
+    assert_eq!(kept.incident.timeline.last().unwrap().kind, EventKind::AccessKept);
+    assert!(posts(&kept).is_empty(), "keeping access announces nothing");
+    assert_eq!(
+        err(&kept.incident, &alice, answer(true)),
+        "@bob's access after leaving the channel was already decided."
+    );
+
+    // Remove: revoked, with the usual revoke post; not removed from a channel he already left.
+    let removed = decide(&left, &alice, answer(true), Timestamp(6)).unwrap();
+    assert!(removed.incident.access.is_revoked(&user("bob")));
+    assert!(!removed.effects.iter().any(|e| matches!(e, Effect::RemoveChannelMember { .. })));
+    assert_eq!(posts(&removed), [&Message::AccessRevoked { by: user("alice"), user: user("bob") }]);
+    assert_eq!(
+        err(&removed.incident, &alice, answer(false)),
+        "@bob's access after leaving the channel was already decided."
+    );
+
+    // Back in the channel, or asked by someone outside it: nothing to decide / not found.
+    let back = Action::AnswerLeftChannel { user: who("bob", true), remove: true };
+    assert_eq!(err(&left, &alice, back), "@bob's access after leaving the channel was already decided.");
+    assert_eq!(decide(&left, &outsider("eve"), answer(true), Timestamp(6)).unwrap_err(), DomainError::NotFound);
 }
