@@ -13,6 +13,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 const STARTS: usize = 30;
 const HOST_RUNS: usize = 5;
 const ROUNDS: usize = 1000;
+/// `/incident info` in the incident's channel (the Go host's `~channel` prefix).
+const INFO: &str = "~database-down /incident info";
 
 #[tokio::main]
 async fn main() {
@@ -56,14 +58,19 @@ async fn main() {
         let r = run(vec!["-plugin".into(), dir.clone(), "-commands".into(), "/incident help".into()]);
         client_starts.push(Duration::from_secs_f64(r["handshake_ms"].as_f64().unwrap() / 1000.0));
     }
+    // `info` runs in the channel of an incident started once before the rounds: the full read path.
     let r = run(vec![
         "-plugin".into(),
         dir,
+        "-setup".into(),
+        "/incident start Database down".into(),
         "-commands".into(),
-        "/incident help; /incident info".into(),
+        format!("/incident help; {INFO}"),
         "-rounds".into(),
         ROUNDS.to_string(),
     ]);
+    let info_text = r["commands"][INFO]["text"].as_str().unwrap_or_default();
+    assert!(info_text.contains("**Commander:** @alice"), "info must read the incident: {info_text}");
     let samples = |cmd: &str| -> Vec<Duration> {
         r["commands"][cmd]["samples_ms"]
             .as_array()
@@ -72,7 +79,7 @@ async fn main() {
             .map(|v| Duration::from_secs_f64(v.as_f64().unwrap() / 1000.0))
             .collect()
     };
-    let (mut help, mut info) = (samples("/incident help"), samples("/incident info"));
+    let (mut help, mut info) = (samples("/incident help"), samples(INFO));
 
     let row = |name: &str, n: usize, s: &mut [Duration]| {
         let (p50, p99, max) = percentiles(s);
@@ -86,7 +93,7 @@ async fn main() {
         &mut client_starts,
     );
     body += &row("`/incident help` round trip (Go host, net/rpc + gob)", help.len(), &mut help);
-    body += &row("`/incident info` round trip (Go host, net/rpc + gob)", info.len(), &mut info);
+    body += &row("`/incident info` in the incident channel, round trip (Go host, net/rpc + gob)", info.len(), &mut info);
     body += "\nThe gRPC transport's figures for the same calls are in the `protocol` section of the same run.\n";
     write_section("netrpc", "net/rpc transport (released servers)", "make bench", &body);
     eprintln!("{body}");

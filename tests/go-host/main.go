@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -67,6 +68,11 @@ type httpResult struct {
 
 // serveHTTP mirrors hooksRPCClient.ServeHTTP: writer stream, body stream, then the call.
 func (h *hooks) serveHTTP(method, path string, body []byte) (httpResult, error) {
+	return h.serveHTTPAs(userID, method, path, body)
+}
+
+// serveHTTPAs is serveHTTP for another signed-in user.
+func (h *hooks) serveHTTPAs(user, method, path string, body []byte) (httpResult, error) {
 	start := time.Now()
 	rec := httptest.NewRecorder()
 	writerID := h.broker.NextId()
@@ -84,7 +90,7 @@ func (h *hooks) serveHTTP(method, path string, body []byte) (httpResult, error) 
 	}
 	u, _ := url.Parse(path)
 	req := &plugin.HTTPRequestSubset{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Mattermost-User-Id": {userID}, "Content-Type": {"application/json"}},
+		Header: http.Header{"Mattermost-User-Id": {user}, "Content-Type": {"application/json"}},
 		Host:   "localhost:8065", RemoteAddr: "127.0.0.1:50000", RequestURI: "/plugins/x" + path}
 	args := plugin.Z_ServeHTTPArgs{ResponseWriterStream: writerID, Request: req,
 		Context: &plugin.Context{RequestId: "req1"}, RequestBodyStream: bodyID}
@@ -101,11 +107,23 @@ func (h *hooks) serveHTTP(method, path string, body []byte) (httpResult, error) 
 	return r, nil
 }
 
-func (h *hooks) command(text string) (*model.CommandResponse, *model.AppError, float64, error) {
+// command runs `text` as alice in town-square, or in channel <name> when written `~<name> /command …`.
+func (h *hooks) command(api *plugin.API, text string) (*model.CommandResponse, *model.AppError, float64, error) {
 	start := time.Now()
+	channel := channelID
+	if strings.HasPrefix(text, "~") {
+		parts := strings.SplitN(text, " ", 2)
+		var found model.Channel
+		var ret plugin.Z_ChannelReturns
+		_ = api.GetChannelByName(&plugin.Z_Args3SSB{A: teamID, B: parts[0][1:]}, &ret)
+		if ret.A != nil {
+			found = *ret.A
+		}
+		channel, text = found.Id, strings.TrimSpace(parts[len(parts)-1])
+	}
 	args := &plugin.Z_ExecuteCommandArgs{
 		A: &plugin.Context{SessionId: "session1", RequestId: "req2", IPAddress: "127.0.0.1"},
-		B: &model.CommandArgs{UserId: userID, ChannelId: channelID, TeamId: teamID, Command: text,
+		B: &model.CommandArgs{UserId: userID, ChannelId: channel, TeamId: teamID, Command: text,
 			SiteURL: "http://localhost:8065", Session: model.Session{Id: "session1", UserId: userID,
 				Props: map[string]string{"platform": "test"}}, UserMentions: map[string]string{"alice": "user2"}},
 	}
@@ -145,6 +163,7 @@ func main() {
 	check := flag.String("check", "", "decode the rust_*.hex fixtures in this directory and exit")
 	commands := flag.String("commands", "/incident help", "comma-free list of commands, separated by ';'")
 	rounds := flag.Int("rounds", 1, "repeat the command list this many times (benchmarks)")
+	setup := flag.String("setup", "", "commands run once before the rounds, reported like the others")
 	flag.Parse()
 	switch {
 	case *fixtures != "":
@@ -154,7 +173,7 @@ func main() {
 		checkFixtures(*check)
 		return
 	}
-	rep := run(*dir, *probe, splitCommands(*commands), *rounds)
+	rep := run(*dir, *probe, splitCommands(*setup), splitCommands(*commands), *rounds)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(rep)
@@ -177,7 +196,7 @@ type manifest struct {
 	} `json:"server"`
 }
 
-func run(dir string, probe bool, commands []string, rounds int) *report {
+func run(dir string, probe bool, setup, commands []string, rounds int) *report {
 	rep := &report{Commands: map[string]*cmdResult{}, HTTP: map[string]httpResult{}, API: plugin.NewAPI()}
 	fail := func(format string, args ...interface{}) {
 		rep.Errors = append(rep.Errors, fmt.Sprintf(format, args...))
@@ -232,6 +251,7 @@ func run(dir string, probe bool, commands []string, rounds int) *report {
 		return rep
 	}
 	h := dispensed.(*hooks)
+	rep.API.World.Hooks = h.client
 	if err := h.client.Call("Plugin.Implemented", struct{}{}, &rep.Implemented); err != nil {
 		fail("Implemented: %v", err)
 	}
@@ -253,9 +273,13 @@ func run(dir string, probe bool, commands []string, rounds int) *report {
 	if probe {
 		commands = append(commands, "/probe")
 	}
-	for i := 0; i < rounds; i++ {
-		for _, c := range commands {
-			resp, appErr, ms, err := h.command(c)
+	for i := -1; i < rounds; i++ {
+		round := commands
+		if i < 0 {
+			round = setup
+		}
+		for _, c := range round {
+			resp, appErr, ms, err := h.command(rep.API, c)
 			r := &cmdResult{Ms: ms}
 			if prev := rep.Commands[c]; prev != nil {
 				r.Samples = prev.Samples
@@ -287,6 +311,22 @@ func run(dir string, probe bool, commands []string, rounds int) *report {
 			fail("ServeHTTP %s: %v", name, err)
 		}
 		rep.HTTP[name] = res
+	}
+
+	// With an incident in the store: bob joins its channel over REST. The plugin calls AddChannelMember, whose
+	// handler calls the plugin's UserHasJoinedChannel hook (which calls the API again) before answering.
+	if id := rep.API.FirstIncident(); id != "" {
+		for _, req := range []struct{ name, user, method, path string }{
+			{"join_bob", plugin.BobID, "POST", "/api/v0/incidents/" + id + "/join"},
+			{"timeline", userID, "GET", "/api/v0/incidents/" + id + "/timeline"},
+			{"export", userID, "GET", "/api/v0/incidents/" + id + "/export?format=json"},
+		} {
+			res, err := h.serveHTTPAs(req.user, req.method, req.path, []byte{})
+			if err != nil {
+				fail("ServeHTTP %s: %v", req.name, err)
+			}
+			rep.HTTP[req.name] = res
+		}
 	}
 
 	if err := rpcClient.Ping(); err != nil {

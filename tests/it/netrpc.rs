@@ -31,6 +31,9 @@ async fn run_host(work: &Path, args: &[&str]) -> (Value, String) {
     (report, stderr)
 }
 
+/// Bob's user id in the Go host's world (tests/go-host/plugin/world.go).
+const BOB: &str = "userbbbbbbbbbbbbbbbbbbbbbb";
+
 fn strings(v: &Value) -> Vec<&str> {
     v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
 }
@@ -51,24 +54,61 @@ async fn incident_plugin_runs_under_a_released_server_style_host() {
     let manifest = std::fs::read_to_string(incident_tests::root().join("plugin.json")).unwrap();
     let plugin = stage_native(&work, &manifest, &plugin_binary());
     let dir = plugin.to_str().unwrap();
-    let (r, stderr) =
-        run_host(&work, &["-plugin", dir, "-commands", "/incident help; /incident start Database down"]).await;
+    let commands = [
+        "/incident help",
+        "/incident start Database down",
+        "~database-down /incident info",
+        "~database-down /incident checkadd 1 Page the DBA",
+        "~database-down /incident check 1 1",
+        "~database-down /incident timeline",
+        "~database-down /incident end",
+        "/incident list",
+    ];
+    let (r, stderr) = run_host(&work, &["-plugin", dir, "-commands", &commands.join("; ")]).await;
     assert_clean_lifecycle(&r, &stderr);
 
     let implemented = strings(&r["implemented"]);
-    for hook in ["OnActivate", "ExecuteCommand", "ServeHTTP"] {
+    for hook in ["OnActivate", "ExecuteCommand", "ServeHTTP", "UserHasJoinedChannel", "UserHasLeftChannel"] {
         assert!(implemented.contains(&hook), "{hook} in {implemented:?}");
     }
     let calls = strings(&r["api"]["Calls"]);
     assert!(calls.contains(&"EnsureBotUser") && calls.contains(&"RegisterCommand"), "activation calls: {calls:?}");
     assert_eq!(strings(&r["api"]["Commands"]), ["incident"]);
 
-    let help = &r["commands"]["/incident help"];
-    assert_eq!(help["error"], "", "{help:#}");
-    assert_eq!(help["response_type"], "ephemeral");
-    assert!(help["text"].as_str().unwrap().contains("/incident start"), "{help:#}");
-    let start = &r["commands"]["/incident start Database down"];
-    assert!(!start["error"].as_str().unwrap().starts_with("rpc:"), "the call itself must succeed: {start:#}");
+    // The incident commands work as under gRPC: each answers without an error and says what it did.
+    let reply = |c: &str| {
+        let got = &r["commands"][c];
+        assert_eq!(got["error"], "", "{c}: {got:#}");
+        got["text"].as_str().unwrap_or_default().to_owned()
+    };
+    assert!(reply(commands[0]).contains("/incident start"));
+    assert_eq!(reply(commands[1]), "Started **Database down** (INC-00001) in ~database-down.");
+    assert!(reply(commands[2]).contains("**Commander:** @alice"), "{}", reply(commands[2]));
+    assert_eq!(reply(commands[3]), "Added “Page the DBA” to Tasks.");
+    assert!(reply(commands[5]).contains("@alice checked “Page the DBA”"), "{}", reply(commands[5]));
+    assert_eq!(reply(commands[6]), "", "the end is posted in the channel, not replied");
+    assert!(reply(commands[7]).starts_with("You have no active incidents"), "{}", reply(commands[7]));
+    let posts: Vec<&str> = r["api"]["Posts"].as_array().unwrap().iter().filter_map(|p| p["Message"].as_str()).collect();
+    assert!(posts.iter().any(|p| p.contains("ended the incident")), "{posts:#?}");
+    for call in ["CreateChannel", "AddChannelMember", "GetUsersByIds", "GetTeamMember", "GetChannelByName"] {
+        assert!(calls.contains(&call), "{call} in {calls:?}");
+    }
+    for call in ["GetChannelMember", "PublishPluginClusterEvent", "PublishWebSocketEvent", "GetPostsForChannel"] {
+        assert!(calls.contains(&call), "{call} in {calls:?}");
+    }
+
+    // Re-entry: bob joins over REST (ServeHTTP); the plugin's AddChannelMember makes the host call the plugin's
+    // UserHasJoinedChannel hook, which calls the API again, all before AddChannelMember answers.
+    let join = &r["http"]["join_bob"];
+    assert_eq!(join["status"], 200, "{join:#}");
+    assert!(join["body"].as_str().unwrap().contains("You joined the channel of INC-00001."), "{join:#}");
+    let reentered = strings(&r["api"]["World"]["Reentered"]);
+    assert!(reentered.contains(&"UserHasJoinedChannel bob"), "{reentered:?}");
+    let timeline: Value = serde_json::from_str(r["http"]["timeline"]["body"].as_str().unwrap()).unwrap();
+    let joined = timeline.as_array().unwrap().iter().any(|e| e["kind"] == "member_joined" && e["actor_id"] == BOB);
+    assert!(joined, "the hook's write is on the timeline: {timeline:#}");
+    let export = &r["http"]["export"];
+    assert_eq!(export["status"], 200, "{export:#}");
 
     let health = &r["http"]["health"];
     assert_eq!(health["status"], 200, "{health:#}");

@@ -95,9 +95,12 @@ type API struct {
 	Logs     []string
 	Events   []string
 	Config   string
+	World    *World
 }
 
-func NewAPI() *API { return &API{KV: map[string][]byte{}, Config: `{"EnableThing":true}`} }
+func NewAPI() *API {
+	return &API{KV: map[string][]byte{}, Config: `{"EnableThing":true}`, World: newWorld()}
+}
 
 func (a *API) note(name string) {
 	a.mu.Lock()
@@ -289,27 +292,9 @@ type Z_ChannelReturns struct {
 	B *model.AppError
 }
 
-func (a *API) GetChannel(args *Z_Args1S, r *Z_ChannelReturns) error {
-	a.note("GetChannel")
-	if args.A != "town-square" && len(args.A) != 26 {
-		r.B = notFound("channel " + args.A)
-		return nil
-	}
-	r.A = &model.Channel{Id: args.A, TeamId: "team1", Type: "O", DisplayName: "Town Square", Name: args.A,
-		Props: map[string]interface{}{"n": 1}}
-	return nil
-}
-
 type Z_UserReturns struct {
 	A *model.User
 	B *model.AppError
-}
-
-func (a *API) GetUser(args *Z_Args1S, r *Z_UserReturns) error {
-	a.note("GetUser")
-	r.A = &model.User{Id: args.A, Username: "alice", Email: "alice@example.com", Roles: "system_user",
-		NotifyProps: map[string]string{"email": "true"}, Locale: "en"}
-	return nil
 }
 
 type Z_PermissionArgs struct {
