@@ -93,7 +93,8 @@ async fn main() {
         &mut client_starts,
     );
     body += &row("`/incident help` round trip (Go host, net/rpc + gob)", help.len(), &mut help);
-    body += &row("`/incident info` in the incident channel, round trip (Go host, net/rpc + gob)", info.len(), &mut info);
+    body +=
+        &row("`/incident info` in the incident channel, round trip (Go host, net/rpc + gob)", info.len(), &mut info);
     body += "\nThe gRPC transport's figures for the same calls are in the `protocol` section of the same run.\n";
     write_section("netrpc", "net/rpc transport (released servers)", "make bench", &body);
     eprintln!("{body}");

@@ -123,7 +123,7 @@ func (h *hooks) command(api *plugin.API, text string) (*model.CommandResponse, *
 	}
 	args := &plugin.Z_ExecuteCommandArgs{
 		A: &plugin.Context{SessionId: "session1", RequestId: "req2", IPAddress: "127.0.0.1"},
-		B: &model.CommandArgs{UserId: userID, ChannelId: channel, TeamId: teamID, Command: text,
+		B: &model.CommandArgs{UserId: userID, ChannelId: channel, TeamId: teamID, Command: text, TriggerId: "trigger1",
 			SiteURL: "http://localhost:8065", Session: model.Session{Id: "session1", UserId: userID,
 				Props: map[string]string{"platform": "test"}}, UserMentions: map[string]string{"alice": "user2"}},
 	}

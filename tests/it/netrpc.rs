@@ -61,6 +61,7 @@ async fn incident_plugin_runs_under_a_released_server_style_host() {
         "~database-down /incident checkadd 1 Page the DBA",
         "~database-down /incident check 1 1",
         "~database-down /incident timeline",
+        "~database-down /incident update",
         "~database-down /incident end",
         "/incident list",
     ];
@@ -86,8 +87,12 @@ async fn incident_plugin_runs_under_a_released_server_style_host() {
     assert!(reply(commands[2]).contains("**Commander:** @alice"), "{}", reply(commands[2]));
     assert_eq!(reply(commands[3]), "Added “Page the DBA” to Tasks.");
     assert!(reply(commands[5]).contains("@alice checked “Page the DBA”"), "{}", reply(commands[5]));
-    assert_eq!(reply(commands[6]), "", "the end is posted in the channel, not replied");
-    assert!(reply(commands[7]).starts_with("You have no active incidents"), "{}", reply(commands[7]));
+    assert_eq!(reply(commands[6]), "", "the update dialog opens instead of a reply");
+    let dialogs = strings(&r["api"]["World"]["Dialogs"]);
+    assert_eq!(dialogs.len(), 1, "{dialogs:?}");
+    assert!(dialogs[0].contains("update") && dialogs[0].contains("message"), "{dialogs:?}");
+    assert_eq!(reply(commands[7]), "", "the end is posted in the channel, not replied");
+    assert!(reply(commands[8]).starts_with("You have no active incidents"), "{}", reply(commands[8]));
     let posts: Vec<&str> = r["api"]["Posts"].as_array().unwrap().iter().filter_map(|p| p["Message"].as_str()).collect();
     assert!(posts.iter().any(|p| p.contains("ended the incident")), "{posts:#?}");
     for call in ["CreateChannel", "AddChannelMember", "GetUsersByIds", "GetTeamMember", "GetChannelByName"] {

@@ -29,6 +29,8 @@ type World struct {
 	Members  map[string]map[string]bool // channel id → user ids
 	// Hooks, when set, receives UserHasJoinedChannel / UserHasLeftChannel calls (the plugin's hook client).
 	Hooks *rpc.Client `json:"-"`
+	// Dialogs are the interactive dialogs the plugin opened.
+	Dialogs []string
 	// Reentered counts hooks fired from inside an API call that answered without error.
 	Reentered []string
 }
@@ -462,6 +464,34 @@ type ClusterSendOptions struct {
 
 func (a *API) PublishPluginClusterEvent(args *Z_ClusterEventArgs, r *Z_ReturnsErr) error {
 	a.note("PublishPluginClusterEvent")
+	return nil
+}
+
+// OpenDialogRequest mirrors model.OpenDialogRequest (the parts the report shows; gob skips the rest).
+type OpenDialogRequest struct {
+	TriggerId string
+	URL       string
+	Dialog    struct {
+		CallbackId string
+		Title      string
+		State      string
+		Elements   []struct{ Name, Type string }
+	}
+}
+
+type Z_OpenDialogArgs struct{ A OpenDialogRequest }
+
+// Dialogs lists the opened dialogs as "<title> <callback id> <element names…> <url>".
+func (a *API) OpenInteractiveDialog(args *Z_OpenDialogArgs, r *Z_ReturnsAppErr) error {
+	a.note("OpenInteractiveDialog")
+	d := args.A.Dialog
+	parts := []string{d.Title, d.CallbackId}
+	for _, e := range d.Elements {
+		parts = append(parts, e.Name)
+	}
+	a.mu.Lock()
+	a.World.Dialogs = append(a.World.Dialogs, strings.Join(append(parts, args.A.URL), " "))
+	a.mu.Unlock()
 	return nil
 }
 
