@@ -107,6 +107,35 @@ func (h *hooks) serveHTTPAs(user, method, path string, body []byte) (httpResult,
 	return r, nil
 }
 
+// channelHooks sends MessageHasBeenPosted (bob in the incident channel), UserHasLeftChannel (bob) and
+// OnPluginClusterEvent (the incident changed on another node) as the server does.
+func (h *hooks) channelHooks(api *plugin.API, incident string, fail func(string, ...interface{})) {
+	var ch plugin.Z_ChannelReturns
+	_ = api.GetChannelByName(&plugin.Z_Args3SSB{A: teamID, B: "database-down"}, &ch)
+	if ch.A == nil {
+		fail("no incident channel")
+		return
+	}
+	ctx := &plugin.Context{RequestId: "hook"}
+	post := &model.Post{Id: "postbob", UserId: plugin.BobID, ChannelId: ch.A.Id, Message: "Replica lag is 40 s"}
+	var none struct{}
+	if err := h.client.Call("Plugin.MessageHasBeenPosted", &plugin.Z_MessageHasBeenPostedArgs{A: ctx, B: post}, &none); err != nil {
+		fail("MessageHasBeenPosted: %v", err)
+	}
+	var bob plugin.Z_UserReturns
+	_ = api.GetUser(&plugin.Z_Args1S{A: plugin.BobID}, &bob)
+	_ = api.DeleteChannelMember(&plugin.Z_Args2S{A: ch.A.Id, B: plugin.BobID}, &plugin.Z_ReturnsAppErr{})
+	left := &plugin.Z_ChannelMemberHookArgs{A: ctx, B: &model.ChannelMember{ChannelId: ch.A.Id, UserId: plugin.BobID}, C: bob.A}
+	if err := h.client.Call("Plugin.UserHasLeftChannel", left, &none); err != nil {
+		fail("UserHasLeftChannel: %v", err)
+	}
+	event := &plugin.Z_OnPluginClusterEventArgs{A: ctx, B: model.PluginClusterEvent{Id: "incident_changed",
+		Data: []byte(`{"incident_id":"` + incident + `","version":999}`)}}
+	if err := h.client.Call("Plugin.OnPluginClusterEvent", event, &none); err != nil {
+		fail("OnPluginClusterEvent: %v", err)
+	}
+}
+
 // command runs `text` as alice in town-square, or in channel <name> when written `~<name> /command …`.
 func (h *hooks) command(api *plugin.API, text string) (*model.CommandResponse, *model.AppError, float64, error) {
 	start := time.Now()
@@ -315,10 +344,17 @@ func run(dir string, probe bool, setup, commands []string, rounds int) *report {
 
 	// With an incident in the store: bob joins its channel over REST. The plugin calls AddChannelMember, whose
 	// handler calls the plugin's UserHasJoinedChannel hook (which calls the API again) before answering.
+	// Then the channel hooks a server sends on its own: bob posts and leaves; another node's change arrives.
 	if id := rep.API.FirstIncident(); id != "" {
+		res, err := h.serveHTTPAs(plugin.BobID, "POST", "/api/v0/incidents/"+id+"/join", []byte{})
+		if err != nil {
+			fail("ServeHTTP join: %v", err)
+		}
+		rep.HTTP["join_bob"] = res
+		h.channelHooks(rep.API, id, fail)
 		for _, req := range []struct{ name, user, method, path string }{
-			{"join_bob", plugin.BobID, "POST", "/api/v0/incidents/" + id + "/join"},
 			{"timeline", userID, "GET", "/api/v0/incidents/" + id + "/timeline"},
+			{"review", userID, "GET", "/api/v0/incidents/" + id + "/review"},
 			{"export", userID, "GET", "/api/v0/incidents/" + id + "/export?format=json"},
 		} {
 			res, err := h.serveHTTPAs(req.user, req.method, req.path, []byte{})

@@ -110,8 +110,13 @@ async fn incident_plugin_runs_under_a_released_server_style_host() {
     let reentered = strings(&r["api"]["World"]["Reentered"]);
     assert!(reentered.contains(&"UserHasJoinedChannel bob"), "{reentered:?}");
     let timeline: Value = serde_json::from_str(r["http"]["timeline"]["body"].as_str().unwrap()).unwrap();
-    let joined = timeline.as_array().unwrap().iter().any(|e| e["kind"] == "member_joined" && e["actor_id"] == BOB);
-    assert!(joined, "the hook's write is on the timeline: {timeline:#}");
+    let by_bob = |kind: &str| timeline.as_array().unwrap().iter().any(|e| e["kind"] == kind && e["actor_id"] == BOB);
+    assert!(by_bob("member_joined"), "the hook's write is on the timeline: {timeline:#}");
+    // The server's own channel hooks: bob's message is counted, his leaving recorded; a cluster event from
+    // another node is taken without an error.
+    assert!(by_bob("member_left"), "UserHasLeftChannel reached the incident: {timeline:#}");
+    let review: Value = serde_json::from_str(r["http"]["review"]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(review["messages"], 1, "MessageHasBeenPosted counted bob's message: {review:#}");
     let export = &r["http"]["export"];
     assert_eq!(export["status"], 200, "{export:#}");
 

@@ -83,6 +83,10 @@ type Z_MessageHasBeenPostedArgs struct {
 	B *model.Post
 }
 type Z_MessageHasBeenPostedReturns struct{}
+type Z_OnPluginClusterEventArgs struct {
+	A *Context
+	B model.PluginClusterEvent
+}
 
 // API is an in-memory Mattermost API: enough of it for activation, commands and the SDK probe.
 type API struct {
