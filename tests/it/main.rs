@@ -15,6 +15,7 @@ mod plugin_process;
 mod privacy;
 mod proto_drift;
 mod reminders_e2e;
+mod rest_props;
 mod review_e2e;
 mod rhs_actions;
 mod scenarios;
