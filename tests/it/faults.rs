@@ -83,3 +83,34 @@ async fn a_fault_with_times_hits_only_that_many_calls_of_the_real_plugin() {
     help_round_trip(&host).await;
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kv_failures_during_commands_answer_clearly_and_leave_the_store_consistent() {
+    let host = start(config(&bundle(), "faults-kv-commands")).await;
+    host.execute_command("alice", "town-square", "/incident start Disk full").await.unwrap();
+    let text = |v: Result<serde_json::Value, _>| v.map(|r| r["text"].as_str().unwrap_or_default().to_owned());
+
+    // Writes refused: the start says so, no channel or record appears, and the plugin keeps serving.
+    host.inject_fault("KVSetWithOptions", Fault::error(500)).unwrap();
+    let reply = text(host.execute_command("alice", "town-square", "/incident start Payments down").await).unwrap();
+    assert!(reply.contains("try again"), "a clear message: {reply}");
+    assert!(host.channel_id("payments-down").is_err(), "no channel without its incident");
+    let check = text(host.execute_command("alice", "disk-full", "/incident checkadd 1 Free space").await).unwrap();
+    assert!(check.contains("try again"), "{check}");
+
+    // Reads unreachable: info says the server did not answer, nothing else.
+    host.clear_faults();
+    host.inject_fault("KVGet", Fault::unavailable()).unwrap();
+    let info = text(host.execute_command("alice", "disk-full", "/incident info").await).unwrap();
+    assert!(info.contains("did not answer") && info.contains("try again"), "{info}");
+
+    // Cleared: everything works, and the refused writes left nothing behind.
+    host.clear_faults();
+    let info = text(host.execute_command("alice", "disk-full", "/incident info").await).unwrap();
+    assert!(info.contains("**Tasks:** 0/0"), "the refused checkadd wrote nothing: {info}");
+    let reply = text(host.execute_command("alice", "town-square", "/incident start Payments down").await).unwrap();
+    assert!(reply.starts_with("Started **Payments down** (INC-"), "{reply}");
+    let sti = host.store().kv_list(PLUGIN_ID, 0, 1000).unwrap().into_iter().filter(|k| k.starts_with("sti_")).count();
+    assert_eq!(sti, 0, "no start left in the journal");
+    host.stop().await;
+}

@@ -3,6 +3,7 @@
 mod access_e2e;
 mod big_inputs;
 mod bundle;
+mod crash_e2e;
 mod devhost_e2e;
 mod faults;
 mod fresh_host;

@@ -523,5 +523,34 @@ async fn console_settings_gate_teams_and_keep_the_last_valid_config() {
     }
     let reply = say(&host, "alice", "town-square", "/incident start Works").await;
     assert!(reply.starts_with("Started **Works**"), "{reply}");
+
+    // The dev host's System Console save: admins only; applied through OnConfigurationChange, without a restart.
+    let (_, s) = http(&host, Some("alice"), "GET", &format!("/api/v0/settings?team_id={team}"), "").await;
+    assert_eq!(json(&s)["private_incidents"], true, "{s}");
+    let save = r#"{"settings":{"EnablePrivateIncidents":false}}"#;
+    let (status, body) = console_save(&host, &host.user_id("alice").unwrap(), save).await;
+    assert!(status == 403 && !body.is_empty(), "{status} {body}");
+    let (status, body) = console_save(&host, &host.user_id("admin").unwrap(), save).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, s) = http(&host, Some("alice"), "GET", &format!("/api/v0/settings?team_id={team}"), "").await;
+    assert_eq!(json(&s)["private_incidents"], false, "{s}");
     host.stop().await;
+}
+
+/// `POST /dev/api/plugin-settings` on the dev host's web server as `user_id` (its session cookie).
+async fn console_save(host: &DevHost, user_id: &str, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(host.addr()).await.unwrap();
+    let request = format!(
+        "POST /dev/api/plugin-settings HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: MMUSERID={user_id}\r\n\
+         X-Requested-With: XMLHttpRequest\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        host.addr(),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
 }

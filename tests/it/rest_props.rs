@@ -104,7 +104,7 @@ async fn setup(host: &DevHost) -> Vec<(&'static str, String, Value)> {
     let created = host.serve_http(Some("alice"), "POST", "/api/v0/incidents", start.into_bytes()).await;
     assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
     let id = serde_json::from_slice::<Value>(&created.body).unwrap()["id"].as_str().unwrap().to_owned();
-    let playbook = format!(r#"{{"title":"Fuzz playbook"}}"#);
+    let playbook = r#"{"title":"Fuzz playbook"}"#;
     let pb = host.serve_http(Some("alice"), "POST", &format!("/api/v0/playbooks?team_id={team}"), playbook).await;
     assert_eq!(pb.status, 201, "{}", String::from_utf8_lossy(&pb.body));
     let pb = serde_json::from_slice::<Value>(&pb.body).unwrap()["id"].as_str().unwrap().to_owned();

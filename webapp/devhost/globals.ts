@@ -1,4 +1,5 @@
-// Installs the host globals a plugin bundle expects (React, ReactDOM, Redux, ReactRedux, ReactIntl, PostUtils, registerPlugin, …).
+// Installs the host globals a plugin bundle expects (React, ReactDOM, Redux, ReactRedux, ReactIntl, PostUtils,
+// WebappUtils.browserHistory, registerPlugin, …).
 import React from 'react';
 import * as ReactDOM from 'react-dom';
 import * as ReactDOMClient from 'react-dom/client';
@@ -7,6 +8,7 @@ import * as ReactRedux from 'react-redux';
 import * as ReactIntl from 'react-intl';
 import {Markdown} from './markdown';
 import type {HostPlugin} from './plugin_loader';
+import {createBrowserHistory} from './routes';
 import {actions, type DevStore} from './store';
 import type {OpenDialog} from './types';
 
@@ -40,6 +42,8 @@ export function installGlobals(store: DevStore): void {
             ...dialog, channel_id: state.entities.channels.currentChannelId, team_id: state.entities.teams.currentTeamId,
         }));
     };
+    // Mattermost's WebappUtils carries more; plugins here use its router (`browserHistory`) only.
+    window.WebappUtils = {browserHistory: createBrowserHistory(store)};
     window.plugins = {};
     window.registerPlugin = (id: string, plugin: HostPlugin) => {
         const previous = window.plugins[id];

@@ -1,8 +1,9 @@
-// Unit tests for the dev host registry: reArg in both forms, reducer mounting, RHS actions and WebSocket handler dispatch.
+// Unit tests for the dev host registry: reArg in both forms, reducer mounting, RHS actions, team routes, main menu
+// items and WebSocket handler dispatch.
 import {describe, expect, it, vi} from 'vitest';
 import type {AnyAction} from 'redux';
 import {PluginEvents, reArg, Registry} from './registry';
-import {createDevStore} from './store';
+import {actions, createDevStore} from './store';
 import type {WebSocketMessage} from '../src/types';
 
 const setup = (pluginId = 'com.example.p') => {
@@ -63,6 +64,33 @@ describe('Registry', () => {
         const {ChannelHeaderButton, PostDropdownMenu} = store.getState().plugins.components;
         expect(ChannelHeaderButton.map((b) => [b.icon, b.tooltipText])).toEqual([['icon', 'Tip'], ['i2', 'Tip2']]);
         expect(PostDropdownMenu[0]).toMatchObject({text: 'Do it', action, pluginId: 'com.example.p'});
+    });
+
+    it('registers team routes as Mattermost stores them, in both forms, and removes them with the plugin', () => {
+        const {store, registry} = setup();
+        const Page = () => null;
+        const first = registry.registerNeedsTeamRoute('/incidents/', Page);
+        registry.registerNeedsTeamRoute({route: 'stats', component: Page});
+        const routes = store.getState().plugins.components.NeedsTeamComponent;
+        expect(routes.map((r) => [r.route, r.pluginId, r.component])).toEqual([
+            ['com.example.p/incidents', 'com.example.p', Page], ['com.example.p/stats', 'com.example.p', Page],
+        ]);
+        expect(routes[0].id).toBe(first);
+        registry.unregisterComponent(first);
+        expect(store.getState().plugins.components.NeedsTeamComponent.map((r) => r.route)).toEqual(['com.example.p/stats']);
+        store.dispatch(actions.removePlugin('com.example.p'));
+        expect(store.getState().plugins.components.NeedsTeamComponent).toEqual([]);
+    });
+
+    it('registers main menu items in both forms', () => {
+        const {store, registry} = setup();
+        const action = vi.fn();
+        const id = registry.registerMainMenuAction('Incidents', action, 'icon');
+        registry.registerMainMenuAction({text: 'Other', action});
+        const items = store.getState().plugins.components.MainMenu;
+        expect(items.map((i) => [i.id, i.text, i.mobileIcon])).toEqual([[id, 'Incidents', 'icon'], [items[1].id, 'Other', undefined]]);
+        items[0].action();
+        expect(action).toHaveBeenCalledOnce();
     });
 
     it('dispatches WebSocket messages by exact event name to every plugin, isolating a throwing handler', () => {

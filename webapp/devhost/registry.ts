@@ -2,7 +2,8 @@
 import type {ComponentType} from 'react';
 import type {Reducer} from 'redux';
 import type {Renderable, WebSocketMessage} from '../src/types';
-import {actions, removeComponents, type DevStore, type HeaderButtonItem, type PostMenuItem} from './store';
+import {standardizeRoute} from './route_url';
+import {actions, removeComponents, type DevStore, type HeaderButtonItem, type MainMenuItem, type PostMenuItem} from './store';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -121,6 +122,23 @@ export class Registry {
         (text: Renderable, action: PostMenuItem['action'], filter?: PostMenuItem['filter']): string => {
             const id = newId(this.pluginId);
             this.store.dispatch(actions.registerSlot('PostDropdownMenu', {id, pluginId: this.pluginId, text, action, filter}));
+            return id;
+        },
+    );
+
+    /** A page at `/<team>/<plugin id>/<route>` (and below it); stored as `<plugin id>/<route>`, as Mattermost does. */
+    registerNeedsTeamRoute = reArg(['route', 'component'], (route: string, component: ComponentType): string => {
+        const id = newId(this.pluginId);
+        const stored = `${this.pluginId}/${standardizeRoute(route)}`;
+        this.store.dispatch(actions.registerSlot('NeedsTeamComponent', {id, pluginId: this.pluginId, component, route: stored}));
+        return id;
+    });
+
+    registerMainMenuAction = reArg(
+        ['text', 'action', 'mobileIcon'],
+        (text: Renderable, action: MainMenuItem['action'], mobileIcon?: Renderable): string => {
+            const id = newId(this.pluginId);
+            this.store.dispatch(actions.registerSlot('MainMenu', {id, pluginId: this.pluginId, text, action, mobileIcon}));
             return id;
         },
     );

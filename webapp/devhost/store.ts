@@ -3,6 +3,7 @@ import {applyMiddleware, combineReducers, legacy_createStore, type AnyAction, ty
 import {withExtraArgument, type ThunkDispatch} from 'redux-thunk';
 import type {ComponentType} from 'react';
 import type {Renderable} from '../src/types';
+import {routeFromSearch} from './route_url';
 import type {DevApiState, DevChannel, DevPost, DevTeam, OpenDialog, PluginStatus, User} from './types';
 
 export type RHSItem = {id: string; pluginId: string; component: ComponentType; title: Renderable};
@@ -12,11 +13,16 @@ export type HeaderButtonItem = {
 };
 export type PostMenuItem = {id: string; pluginId: string; text: Renderable; action: (postId: string) => void; filter?: (postId: string) => boolean};
 export type RootItem = {id: string; pluginId: string; component: ComponentType};
+/** `route` is stored as Mattermost does: `<plugin id>/<route without surrounding slashes>`, shown at `/<team>/<route>`. */
+export type NeedsTeamItem = {id: string; pluginId: string; component: ComponentType; route: string};
+export type MainMenuItem = {id: string; pluginId: string; text: Renderable; action: () => void; mobileIcon?: Renderable};
 export type PluginSlots = {
     RightHandSidebarComponent: RHSItem[];
     ChannelHeaderButton: HeaderButtonItem[];
     PostDropdownMenu: PostMenuItem[];
     Root: RootItem[];
+    NeedsTeamComponent: NeedsTeamItem[];
+    MainMenu: MainMenuItem[];
 };
 export type SlotName = keyof PluginSlots;
 export type BundleState = 'loading' | 'loaded' | 'failed';
@@ -43,6 +49,8 @@ export const actions = {
     hideRHSPlugin: (pluggableId: string) => ({type: 'HIDE_RHS_PLUGIN', pluggableId}),
     toggleRHSPlugin: (pluggableId: string) => ({type: 'TOGGLE_RHS_PLUGIN', pluggableId}),
     closeRHS: () => ({type: 'UPDATE_RHS_STATE', state: null}),
+    /** The page now shows the Mattermost path `route` ('' = the channel view); see routes.ts. */
+    navigated: (route: string) => ({type: 'DEV_NAVIGATED', route}),
 };
 
 const byId = <T extends {id: string}>(items: T[]): Record<string, T> => Object.fromEntries(items.map((i) => [i.id, i]));
@@ -74,8 +82,13 @@ function teams(state: TeamsState = {currentTeamId: '', teams: {}}, action: AnyAc
     }
 }
 
-type ChannelsState = {currentChannelId: string; channels: Record<string, DevChannel>; myChannelIds: string[]; publicChannelIds: string[]};
-function channels(state: ChannelsState = {currentChannelId: '', channels: {}, myChannelIds: [], publicChannelIds: []}, action: AnyAction): ChannelsState {
+/** `myMembers` has Mattermost's shape (memberships by channel id), for plugins that read it. */
+type ChannelsState = {
+    currentChannelId: string; channels: Record<string, DevChannel>; myChannelIds: string[]; publicChannelIds: string[];
+    myMembers: Record<string, {channel_id: string}>;
+};
+const noChannels: ChannelsState = {currentChannelId: '', channels: {}, myChannelIds: [], publicChannelIds: [], myMembers: {}};
+function channels(state: ChannelsState = noChannels, action: AnyAction): ChannelsState {
     switch (action.type) {
     case 'DEV_RECEIVED_CHANNELS': {
         const mine = (action.mine as DevChannel[]).filter((c) => !c.delete_at);
@@ -88,12 +101,13 @@ function channels(state: ChannelsState = {currentChannelId: '', channels: {}, my
             channels: {...state.channels, ...byId(pub), ...byId(mine)},
             myChannelIds,
             publicChannelIds: pub.map((c) => c.id),
+            myMembers: Object.fromEntries(myChannelIds.map((id) => [id, {channel_id: id}])),
         };
     }
     case 'DEV_SELECT_CHANNEL':
         return {...state, currentChannelId: action.channelId};
     case 'DEV_SELECT_TEAM':
-        return {...state, currentChannelId: '', myChannelIds: [], publicChannelIds: []};
+        return {...state, currentChannelId: '', myChannelIds: [], publicChannelIds: [], myMembers: {}};
     default:
         return state;
     }
@@ -144,8 +158,11 @@ export type PageState = {
     bundles: Record<string, {state: BundleState; error: string}>;
     connected: boolean;
     dialog: OpenDialog | null;
+    /** The Mattermost path shown ('' = the channel view), from `?route=` at load (the server serves the page at `/` only). */
+    route: string;
 };
-function page(state: PageState = {plugin: null, users: [], bundles: {}, connected: false, dialog: null}, action: AnyAction): PageState {
+const initialPage = (): PageState => ({plugin: null, users: [], bundles: {}, connected: false, dialog: null, route: routeFromSearch(window.location.search)});
+function page(state: PageState = initialPage(), action: AnyAction): PageState {
     switch (action.type) {
     case 'DEV_RECEIVED_STATE':
         return {...state, plugin: action.state.plugin, users: action.state.users};
@@ -159,18 +176,24 @@ function page(state: PageState = {plugin: null, users: [], bundles: {}, connecte
         return {...state, dialog: action.dialog};
     case 'DEV_CLOSE_DIALOG':
         return {...state, dialog: null};
+    case 'DEV_NAVIGATED':
+        return {...state, route: action.route};
     default:
         return state;
     }
 }
 
-const emptySlots: PluginSlots = {RightHandSidebarComponent: [], ChannelHeaderButton: [], PostDropdownMenu: [], Root: []};
+const emptySlots: PluginSlots = {
+    RightHandSidebarComponent: [], ChannelHeaderButton: [], PostDropdownMenu: [], Root: [], NeedsTeamComponent: [], MainMenu: [],
+};
 function slots(state: PluginSlots = emptySlots, action: AnyAction): PluginSlots {
     const keep = (pred: (item: {id: string; pluginId: string}) => boolean): PluginSlots => ({
         RightHandSidebarComponent: state.RightHandSidebarComponent.filter(pred),
         ChannelHeaderButton: state.ChannelHeaderButton.filter(pred),
         PostDropdownMenu: state.PostDropdownMenu.filter(pred),
         Root: state.Root.filter(pred),
+        NeedsTeamComponent: state.NeedsTeamComponent.filter(pred),
+        MainMenu: state.MainMenu.filter(pred),
     });
     switch (action.type) {
     case 'DEV_REGISTER_SLOT': {

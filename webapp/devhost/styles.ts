@@ -21,6 +21,11 @@ button { cursor: pointer; }
 .dh-channel[aria-current="page"] { background: var(--sidebar-text-hover-bg); border-left: 3px solid var(--sidebar-text-active-border); font-weight: 600; }
 .dh-browse { display: flex; justify-content: space-between; align-items: center; padding: 2px 4px; }
 .dh-center { flex: 1; display: flex; flex-direction: column; min-width: 0; }
+.dh-route { overflow-y: auto; }
+.dh-route > p { padding: 0 16px; }
+.dh-main-menu { position: relative; margin-top: 8px; }
+.dh-main-menu ul { position: absolute; left: 0; right: 0; z-index: 10; background: var(--sidebar-bg); border: 1px solid var(--sidebar-text-hover-bg);
+  border-radius: 4px; padding: 4px 0; }
 .dh-channel-header { display: flex; justify-content: space-between; align-items: center; padding: 8px 16px;
   border-bottom: 1px solid rgba(var(--center-channel-color-rgb), 0.16); }
 .dh-channel-header h1 { font-size: 16px; margin: 0; }

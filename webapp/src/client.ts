@@ -1,6 +1,8 @@
 // The plugin's one fetch layer: plugin API under /plugins/<id>/api/v0 and the few /api/v4 calls, with CSRF headers.
 import {pluginId} from './manifest';
-import type {ActionResult, IncidentDetail, IncidentList, TimelineItem, UserSummary} from './types';
+import type {
+    AccessList, AccessRequestResult, ActionResult, IncidentDetail, IncidentList, MessageResult, PluginSettings, TimelineItem, UserSummary,
+} from './types';
 
 /** `GET /incidents/{id}/review`. */
 export type Review = {duration_ms: number; member_ids: string[]; messages: number};
@@ -93,7 +95,25 @@ export const client = {
     /** The active incidents of a team that `memberId` takes part in; private ones only with `includePrivate`. */
     listMyIncidents: (teamId: string, memberId: string, includePrivate = false): Promise<IncidentList> =>
         fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, member_id: memberId, status: 'active', include_private: String(includePrivate)})}`)),
+    /** The team's incidents (all statuses, newest first); private ones the user may see only with `includePrivate`. */
+    listTeamIncidents: (teamId: string, includePrivate: boolean): Promise<IncidentList> =>
+        fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, include_private: String(includePrivate)})}`)),
     getIncident: (id: string): Promise<IncidentDetail> => fetchJson(incidentUrl(id)),
+    getSettings: (teamId: string): Promise<PluginSettings> => fetchJson(pluginApiUrl(`/settings?${query({team_id: teamId})}`)),
+    /** Who has access to a (private) incident: members, invited and revoked people. */
+    getAccess: (id: string): Promise<AccessList> => fetchJson(incidentUrl(id, '/access')),
+    /** Grants access (adds to the channel); `minutes` makes it time-boxed. */
+    grantAccess: (id: string, username: string, minutes?: number): Promise<MessageResult> =>
+        fetchJson(incidentUrl(id, '/access/grant'), 'POST', minutes === undefined ? {username} : {username, expires_in_minutes: minutes}),
+    revokeAccess: (id: string, username: string): Promise<MessageResult> =>
+        fetchJson(incidentUrl(id, '/access/revoke'), 'POST', {username}),
+    /** Going public needs `confirmed`; without it the server answers 409 with the text to confirm. */
+    setVisibility: (id: string, visibility: 'public' | 'private', confirmed: boolean): Promise<MessageResult> =>
+        fetchJson(incidentUrl(id, '/visibility'), 'POST', {visibility, confirmed}),
+    /** Asks a private incident's members for access: 202 for any id, 429 within 15 minutes. */
+    requestAccess: (id: string): Promise<AccessRequestResult> => fetchJson(incidentUrl(id, '/request-access'), 'POST', {}),
+    /** Joins the incident channel (anyone who may read the incident). */
+    joinIncident: (id: string): Promise<MessageResult> => fetchJson(incidentUrl(id, '/join'), 'POST', {}),
     getTimeline: (id: string): Promise<TimelineItem[]> => fetchJson(incidentUrl(id, '/timeline')),
     /** Review numbers: duration, people involved, channel messages. */
     getReview: (id: string): Promise<Review> => fetchJson(incidentUrl(id, '/review')),

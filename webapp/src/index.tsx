@@ -1,11 +1,14 @@
-// The plugin's one registration file: registers the RHS, header button, post menu action, reducer and event handlers.
+// The plugin's one registration file: registers the RHS, header button, post menu action, the incident page (a team
+// route) with its main menu entry, the reducer and event handlers.
 import React from 'react';
 import {FormattedMessage} from 'react-intl';
 import FireIcon from '@mattermost/compass-icons/components/fire';
 import {ApiError, client} from './client';
 import {messages} from './i18n';
 import {pluginId} from './manifest';
-import {incidentDelta, incidentsChanged, reducer, selectCurrentTeamId, selectPostChannelId} from './reducer';
+import {incidentPagePath, navigate} from './location';
+import {incidentDelta, incidentsChanged, reducer, selectCurrentTeamId, selectPostChannelId, selectTeamName} from './reducer';
+import {IncidentPage} from './components/incident_page';
 import {RHS} from './components/rhs';
 import type {HostStore, IncidentDelta, PluginRegistry} from './types';
 
@@ -48,6 +51,20 @@ export class Plugin {
             (postId: string) => {
                 startIncidentFromPost(store, postId).catch((err: unknown) => console.error(`[${pluginId}] start from post failed`, err));
             },
+        );
+
+        // The incident page: `/<team>/<plugin id>/incidents[/<id>]` (the route is a prefix, so ids below it render it too).
+        registry.registerNeedsTeamRoute('/incidents', IncidentPage);
+        registry.registerMainMenuAction(
+            <FormattedMessage {...messages.mainMenu}/>,
+            () => {
+                const state = store.getState();
+                const team = selectTeamName(state, selectCurrentTeamId(state));
+                if (team) {
+                    navigate(incidentPagePath(team));
+                }
+            },
+            <FireIcon size={16}/>,
         );
 
         // Deltas say which incident moved to which version; views holding an older copy refetch that incident only.

@@ -47,3 +47,8 @@ export const selectCurrentUserId = (state: HostState): string => state.entities?
 export const selectUsername = (state: HostState, userId: string): string | undefined => state.entities?.users?.profiles?.[userId]?.username;
 export const selectPostChannelId = (state: HostState, postId: string): string =>
     state.entities?.posts?.posts?.[postId]?.channel_id ?? selectCurrentChannelId(state);
+/** The URL name of a team (`/<team name>/…`); '' when the host does not know it. */
+export const selectTeamName = (state: HostState, teamId: string): string => state.entities?.teams?.teams?.[teamId]?.name ?? '';
+/** Whether the current user is in a channel, from the host's memberships (`entities.channels.myMembers`). */
+export const selectIsChannelMember = (state: HostState, channelId: string): boolean =>
+    Boolean(state.entities?.channels?.myMembers?.[channelId]);

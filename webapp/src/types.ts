@@ -7,11 +7,11 @@ import type {UserProfile} from '@mattermost/types/users';
 import type {Team} from '@mattermost/types/teams';
 import type {Post} from '@mattermost/types/posts';
 
-import type {ActionResult, ChecklistDto, Detail, Item, List, TaskDto, TimelineItem, UpdateDto} from './generated/dto';
+import type {AccessList, AccessPerson, ActionResult, ChecklistDto, Detail, Item, List, TaskDto, TimelineItem, UpdateDto} from './generated/dto';
 
 // The REST DTOs come from the Rust types (`cargo xtask ts-types` writes src/generated/dto.ts; `make check-style`
 // fails when it is stale). These are the names the views use.
-export type {ActionResult, TimelineItem};
+export type {AccessList, AccessPerson, ActionResult, TimelineItem};
 /** One row of `GET /plugins/<id>/api/v0/incidents`. */
 export type Incident = Item;
 export type IncidentStatus = Item['status'];
@@ -25,6 +25,13 @@ export type IncidentDetail = Detail;
 
 /** The websocket delta `custom_<id>_incident_updated`: what changed, not the incident. */
 export type IncidentDelta = {incident_id: string; version: number; change: string | Record<string, unknown>};
+
+/** The answer of grant, revoke, visibility and join: what happened, for the user. */
+export type MessageResult = {message: string};
+/** `POST /incidents/{id}/request-access` (202): the same answer whatever the id. */
+export type AccessRequestResult = {status: string; message: string};
+/** `GET /settings?team_id=`: what the System Console settings allow this user in this team. */
+export type PluginSettings = {private_incidents: boolean; enabled_in_team: boolean; can_create_playbooks: boolean; default_reminder_ms: number};
 
 /** A user as the commander picker shows them. */
 export type UserSummary = Pick<UserProfile, 'id' | 'username'>;
@@ -45,9 +52,10 @@ export type PluginState = {
  */
 export type HostState = {
     entities?: {
-        channels?: {currentChannelId?: string; channels?: Record<string, Pick<Channel, 'id' | 'team_id'>>};
+        /** `myMembers`: the current user's channel memberships, by channel id (only their presence is read). */
+        channels?: {currentChannelId?: string; channels?: Record<string, Pick<Channel, 'id' | 'team_id'>>; myMembers?: Record<string, unknown>};
         users?: {currentUserId?: string; profiles?: Record<string, Pick<UserProfile, 'id' | 'username'>>};
-        teams?: {currentTeamId?: string; teams?: Record<string, Pick<Team, 'id'>>};
+        teams?: {currentTeamId?: string; teams?: Record<string, Pick<Team, 'id' | 'name'>>};
         posts?: {posts?: Record<string, Pick<Post, 'id' | 'channel_id'>>};
     };
     /** Plugin slices (`plugins-<id>`), typed by their owners. */
@@ -96,4 +104,7 @@ export type PluginRegistry = {
     registerWebSocketEventHandler(event: string, handler: (msg: WebSocketMessage) => void): void;
     registerReconnectHandler(handler: () => void): void;
     registerReducer(reducer: Reducer): void;
+    /** A page at `/<team>/<pluginId>/<route>` (a prefix: deeper paths render it too). */
+    registerNeedsTeamRoute(route: string, component: ComponentType): string;
+    registerMainMenuAction(text: Renderable, action: () => void, mobileIcon?: Renderable): string;
 };

@@ -33,6 +33,8 @@ pub struct FakeChannel {
     pub display_name: String,
     /// Private.
     pub private: bool,
+    /// Purpose.
+    pub purpose: String,
     /// Members.
     pub members: BTreeSet<UserId>,
 }
@@ -106,6 +108,7 @@ impl FakeServer {
                     name: name.into(),
                     display_name: name.into(),
                     private: false,
+                    purpose: String::new(),
                     members: members.clone(),
                 };
                 w.channels.insert(id(&name.replace('-', "")), channel);
@@ -181,6 +184,7 @@ impl Chat for FakeServer {
             name: c.name.clone(),
             display_name: c.display_name.clone(),
             private: c.private,
+            purpose: c.purpose.clone(),
             members: BTreeSet::new(),
         };
         w.channels.insert(channel.clone(), fake);
@@ -236,6 +240,7 @@ impl Chat for FakeServer {
             id: id.clone(),
             team: c.team.clone(),
             name: c.name.clone(),
+            purpose: c.purpose.clone(),
         }))
     }
 
@@ -245,6 +250,7 @@ impl Chat for FakeServer {
             id: channel.clone(),
             team: c.team.clone(),
             name: c.name.clone(),
+            purpose: c.purpose.clone(),
         }))
     }
 

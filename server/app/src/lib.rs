@@ -17,6 +17,7 @@ mod hooks;
 mod playbook_input;
 pub mod playbooks;
 pub mod ports;
+mod recovery;
 mod reminders;
 mod rest;
 pub mod review;
@@ -32,6 +33,7 @@ pub use incident_store::{Page, Query, Row, Sort};
 pub use ports::{
     AccessQuestion, ChannelInfo, Chat, ChatError, Events, Ids, NewChannel, Outbox, People, Person, PostInfo, WebhookJob,
 };
+pub use recovery::{Recovered, START_TIMEOUT_MS};
 pub use rest::{Acted, needs_confirmation};
 pub use start::{StartRequest, Started};
 pub use views::name_from_message;

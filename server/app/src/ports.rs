@@ -25,6 +25,8 @@ pub struct ChannelInfo {
     pub team: TeamId,
     /// URL name (without `~`).
     pub name: String,
+    /// Purpose (a started incident's channel says `Incident INC-00042: …`).
+    pub purpose: String,
 }
 
 /// A channel to create for a new incident.

@@ -2,18 +2,22 @@
 //!
 //! 1. validate and check the team (no side effect yet);
 //! 2. allocate the team number (CAS; a failed start skips it, numbers are never reused);
-//! 3. create the channel (next name on conflict);
+//! 3. note the channel name in the start journal, then create the channel (next name on conflict, noted first);
 //! 4. index the channel and the team shard (entries without a record are ignored by every reader);
 //! 5. write the record with CAS-if-absent: the commit point;
 //! 6. read model, cluster event, effects (members, overview post, websocket).
 //!
 //! If 4 or 5 fails, the channel is retired (renamed: the PluginAPI subset cannot archive), the index entries are
-//! removed, and the user is told so.
+//! removed, and the user is told so. If the node dies between 3 and 5, nothing runs that compensation: the journal
+//! entry outlives it, and the activation sweep (`recovery.rs`) retires the channel later. After 5 (or a
+//! compensation) the journal entry is removed.
 
 use incident_core::incident::Checklist;
 use incident_core::{
-    ChannelId, Incident, StartIds, StartParams, TeamId, UserId, Visibility, channel_name, start, validate_name,
+    ChannelId, Incident, IncidentId, StartIds, StartParams, TeamId, UserId, Visibility, channel_name, start,
+    validate_name,
 };
+use incident_store::StartIntent;
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
@@ -116,7 +120,7 @@ impl App {
         let number = self.store.allocate_number(&req.team).await?;
         let id = self.new_incident_id()?;
         let private_channel = playbook.is_some_and(|p| p.private_channel);
-        let (channel, slug) = self.create_channel(ctx, &req, &name, number, private_channel).await?;
+        let (channel, slug) = self.create_channel(ctx, &req, &name, (&id, number), private_channel).await?;
         let automation = playbook.map(|p| &p.automation);
         let params = StartParams {
             name,
@@ -140,14 +144,18 @@ impl App {
                 update_template: playbook.map(|p| p.templates.status_update.clone()).unwrap_or_default(),
             },
         };
-        let ids = StartIds { incident: id, channel: channel.clone(), number };
+        let ids = StartIds { incident: id.clone(), channel: channel.clone(), number };
         let decision = match start(params, ids, ctx.now) {
             Ok(d) => d,
-            Err(e) => return Err(self.retire(&channel, &slug, None, e.to_string()).await),
+            Err(e) => return Err(self.retire(&id, &channel, &slug, None, e.to_string()).await),
         };
         let incident = decision.incident;
         if let Err(e) = self.commit(&incident).await {
-            return Err(self.retire(&channel, &slug, Some(&incident), e.to_string()).await);
+            return Err(self.retire(&incident.id, &channel, &slug, Some(&incident), e.to_string()).await);
+        }
+        if let Err(e) = self.store.clear_start_intent(&incident.id).await {
+            // Harmless: the sweep finds the record and only removes the entry.
+            tracing::warn!(error = %e, incident = %incident.id, "clearing the start journal failed");
         }
         self.saved(&incident).await;
         let report = self.run_effects(ctx, &incident, decision.effects, &mut names).await;
@@ -160,11 +168,13 @@ impl App {
         ctx: &Ctx,
         req: &StartRequest,
         name: &str,
-        number: u64,
+        (id, number): (&IncidentId, u64),
         private_channel: bool,
     ) -> Result<(ChannelId, String), AppError> {
         for attempt in 0..CHANNEL_NAME_ATTEMPTS {
             let slug = channel_name(name, attempt);
+            let intent = StartIntent { team: req.team.clone(), number, slug: slug.clone(), at: ctx.now };
+            self.store.record_start_intent(id, &intent).await?;
             let spec = NewChannel {
                 team: req.team.clone(),
                 name: slug.clone(),
@@ -174,11 +184,16 @@ impl App {
                 creator: ctx.user.clone(),
             };
             match self.chat.create_channel(&spec).await {
-                Ok(id) => return Ok((id, slug)),
+                Ok(channel) => return Ok((channel, slug)),
                 Err(ChatError::NameTaken) => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    // No channel was made (or the sweep finds it by name): the entry can go.
+                    let _ = self.store.clear_start_intent(id).await;
+                    return Err(e.into());
+                }
             }
         }
+        let _ = self.store.clear_start_intent(id).await;
         Err(AppError::Invalid(format!(
             "Every channel name for “{name}” is taken (tried {CHANNEL_NAME_ATTEMPTS}). Choose another incident name."
         )))
@@ -229,23 +244,40 @@ impl App {
         Ok(())
     }
 
-    /// Compensates a start that failed after its channel was created, and says what happened.
-    async fn retire(&self, channel: &ChannelId, slug: &str, incident: Option<&Incident>, reason: String) -> AppError {
+    /// Compensates a start that failed after its channel was created, and says what happened. The journal entry
+    /// stays when the channel could not be retired, so the activation sweep tries again.
+    async fn retire(
+        &self,
+        id: &IncidentId,
+        channel: &ChannelId,
+        slug: &str,
+        incident: Option<&Incident>,
+        reason: String,
+    ) -> AppError {
         if let Some(i) = incident {
             // Best effort: readers already ignore index entries without a record.
             let _ = self.store.delete(&i.id).await;
             let _ = self.store.unindex_channel(&i.channel, &i.id).await;
             let _ = self.store.unindex_team(&i.team, i.number, &i.id).await;
         }
-        let mut retired = format!("failed-{slug}");
-        retired.truncate(incident_core::start::MAX_CHANNEL_NAME);
-        let retired = retired.trim_end_matches('-').to_owned();
-        match self.chat.retire_channel(channel, &retired, "Failed incident (not saved)").await {
-            Ok(()) => AppError::StartFailed { reason, channel: Some(retired) },
+        match self.retire_channel(channel, slug).await {
+            Ok(retired) => {
+                let _ = self.store.clear_start_intent(id).await;
+                AppError::StartFailed { reason, channel: Some(retired) }
+            }
             Err(e) => {
                 tracing::error!(error = %e, %channel, "retiring the channel of a failed start failed");
                 AppError::StartFailed { reason, channel: None }
             }
         }
+    }
+
+    /// Renames the channel of a start that did not commit to `failed-<slug>` (the PluginAPI subset cannot archive);
+    /// returns the new name.
+    pub(crate) async fn retire_channel(&self, channel: &ChannelId, slug: &str) -> Result<String, ChatError> {
+        let mut retired = format!("failed-{slug}");
+        retired.truncate(incident_core::start::MAX_CHANNEL_NAME);
+        let retired = retired.trim_end_matches('-').to_owned();
+        self.chat.retire_channel(channel, &retired, "Failed incident (not saved)").await.map(|()| retired)
     }
 }

@@ -202,6 +202,35 @@ async fn a_failed_record_write_retires_the_channel() {
 }
 
 #[tokio::test]
+async fn a_start_left_half_done_is_undone_by_the_activation_sweep() {
+    let w = World::seeded();
+    // The record write fails and so does the compensation: as if the node had died after creating the channel.
+    w.kv.fail_writes("inc_", 1);
+    w.server.fail("retire_channel", true);
+    let reply = w.run("alice", "town-square", "/incident start DB").await;
+    assert!(reply.starts_with("ERROR: The incident could not be saved"), "{reply}");
+    w.server.fail("retire_channel", false);
+    let channel = w.channel("db");
+    assert!(w.kv.keys().iter().any(|k| k.starts_with("sti_")), "the journal remembers the start");
+
+    // A sweep right away leaves it alone (the start might still be running on another node)…
+    let now = incident_core::Timestamp(w.now);
+    assert_eq!(w.app.recover_abandoned_starts(now).await.unwrap(), incident_app::Recovered::default());
+    assert!(w.server.channel_id("db").is_some());
+    // …five minutes later the channel is retired and the entry gone; a second sweep finds nothing.
+    let later = incident_core::Timestamp(w.now + incident_app::START_TIMEOUT_MS as i64);
+    let r = w.app.recover_abandoned_starts(later).await.unwrap();
+    assert_eq!((r.retired, r.cleared), (1, 0));
+    assert_eq!(w.server.world().channels[&channel].name, "failed-db");
+    assert!(!w.kv.keys().iter().any(|k| k.starts_with("sti_")));
+    assert_eq!(w.app.recover_abandoned_starts(later).await.unwrap(), incident_app::Recovered::default());
+
+    // A committed start leaves no entry; a leftover entry of a committed one is only cleared.
+    assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
+    assert!(!w.kv.keys().iter().any(|k| k.starts_with("sti_")), "cleared at the commit");
+}
+
+#[tokio::test]
 async fn another_node_sees_changes_after_the_cluster_event_and_rebuilds_from_kv() {
     let w = World::seeded();
     w.run("alice", "town-square", "/incident start DB").await;

@@ -29,6 +29,12 @@ pub enum FaultMode {
         #[serde(rename = "delay_ms", serialize_with = "millis")]
         delay: Duration,
     },
+    /// Does the work at once, then sleeps this long before answering: the server acted, the answer is late (a
+    /// plugin that dies meanwhile leaves what the call did behind).
+    Late {
+        #[serde(rename = "delay_ms", serialize_with = "millis")]
+        delay: Duration,
+    },
 }
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -56,6 +62,10 @@ impl Fault {
     pub fn delay(delay: Duration) -> Self {
         Self { mode: FaultMode::Delay { delay }, times: None }
     }
+    /// The call's work at once, its answer after `delay`, on every call until cleared.
+    pub fn late(delay: Duration) -> Self {
+        Self { mode: FaultMode::Late { delay }, times: None }
+    }
     /// Only the next `n` calls are affected; then the fault clears itself.
     pub fn times(self, n: u32) -> Self {
         Self { times: Some(n), ..self }
@@ -67,7 +77,7 @@ impl Fault {
 pub enum FaultError {
     #[error("{0:?} is not a PluginAPI call of the dev host (names as in Mattermost's API, like \"KVSetWithOptions\")")]
     UnknownRpc(String),
-    #[error("unknown fault mode {0:?}: use \"error\", \"unavailable\" or \"delay\"")]
+    #[error("unknown fault mode {0:?}: use \"error\", \"unavailable\", \"delay\" or \"late\"")]
     UnknownMode(String),
     #[error("status {0} is not an HTTP error status (400..=599)")]
     BadStatus(u16),
@@ -98,6 +108,7 @@ impl FaultSpec {
             "error" => FaultMode::Error { status: self.status.unwrap_or(500) },
             "unavailable" => FaultMode::Unavailable,
             "delay" => FaultMode::Delay { delay: Duration::from_millis(self.delay_ms.unwrap_or(0)) },
+            "late" => FaultMode::Late { delay: Duration::from_millis(self.delay_ms.unwrap_or(0)) },
             other => return Err(FaultError::UnknownMode(other.to_string())),
         };
         Ok(Fault { mode, times: self.times })
@@ -110,6 +121,7 @@ pub enum Injected {
     Fail(ApiError),
     Unavailable(String),
     Delay(Duration),
+    Late(Duration),
 }
 
 /// Active faults by RPC name.
@@ -130,7 +142,9 @@ impl Faults {
         }
         match fault.mode {
             FaultMode::Error { status } if !(400..=599).contains(&status) => return Err(FaultError::BadStatus(status)),
-            FaultMode::Delay { delay } if delay.is_zero() || delay > MAX_DELAY => return Err(FaultError::BadDelay),
+            FaultMode::Delay { delay } | FaultMode::Late { delay } if delay.is_zero() || delay > MAX_DELAY => {
+                return Err(FaultError::BadDelay);
+            }
             _ => {}
         }
         if fault.times == Some(0) {
@@ -167,6 +181,7 @@ impl Faults {
             FaultMode::Error { status } => Injected::Fail(ApiError::new(status, FAULT_ERROR_ID, text)),
             FaultMode::Unavailable => Injected::Unavailable(format!("{text}: the server is unavailable")),
             FaultMode::Delay { delay } => Injected::Delay(delay),
+            FaultMode::Late { delay } => Injected::Late(delay),
         })
     }
 }

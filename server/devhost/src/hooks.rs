@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use mm::pb::v1::plugin_hooks_client::PluginHooksClient;
 use mm::pb::v1::{
-    ChannelMember, CommandArgs, ExecuteCommandRequest, MessageHasBeenPostedRequest, OnPluginClusterEventRequest,
-    PluginClusterEvent, User, UserHasJoinedChannelRequest, UserHasLeftChannelRequest,
+    ChannelMember, CommandArgs, ExecuteCommandRequest, MessageHasBeenPostedRequest, OnConfigurationChangeRequest,
+    OnPluginClusterEventRequest, PluginClusterEvent, User, UserHasJoinedChannelRequest, UserHasLeftChannelRequest,
 };
 use tonic::transport::Channel;
 
@@ -143,6 +143,32 @@ pub fn membership_changed(shared: &Arc<Shared>, joined: bool, member: ChannelMem
         };
         log_void(hook, r);
     });
+}
+
+/// The System Console's save for the plugin: `settings` are stored, then every active node gets
+/// `OnConfigurationChange` (returns once all answered).
+pub async fn save_plugin_settings(
+    shared: &Shared,
+    settings: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), crate::store::StoreError> {
+    let id = shared.plugin_id();
+    for (key, value) in settings {
+        shared.store.set_plugin_setting(id, key, value)?;
+    }
+    configuration_changed(shared).await;
+    Ok(())
+}
+
+/// `OnConfigurationChange` on every active node, as the server does after the System Console saves; waits for all.
+async fn configuration_changed(shared: &Shared) {
+    for node in shared.sup.nodes() {
+        let Some(conn) = node.conn().filter(|_| node.state() == NodeState::Active) else { continue };
+        let r = call(shared, &node, &conn, "OnConfigurationChange", |mut h| async move {
+            h.on_configuration_change(deadline(OnConfigurationChangeRequest::default())).await
+        })
+        .await;
+        log_void("OnConfigurationChange", r);
+    }
 }
 
 /// Delivers a cluster event to every other active node (or the one named by `target`), in the background.

@@ -132,6 +132,21 @@ impl DevHost {
         self.shared.sup.nodes().iter().map(|n| n.api_addr).collect()
     }
 
+    /// The OS process id of each node's plugin process (None while a node has none), by node index. The launcher
+    /// `exec`s the plugin binary, so this is the plugin itself (benchmarks read its memory from `/proc`).
+    pub async fn node_pids(&self) -> Vec<Option<u32>> {
+        let mut pids = Vec::new();
+        for node in self.shared.sup.nodes() {
+            pids.push(node.pid().await);
+        }
+        pids
+    }
+
+    /// PluginAPI calls received so far from each node, by node index (which node is doing the work).
+    pub fn node_api_calls(&self) -> Vec<u64> {
+        self.shared.sup.nodes().iter().map(|n| n.api_calls.load(std::sync::atomic::Ordering::SeqCst)).collect()
+    }
+
     /// PluginAPI calls so far, per RPC and per hook.
     pub fn api_calls(&self) -> ApiCalls {
         self.shared.counters.snapshot()
@@ -242,6 +257,12 @@ impl DevHost {
         let member = self.shared.store.remove_channel_member(&channel_id, &user_id)?;
         crate::effects::member_removed(&self.shared, &member);
         Ok(())
+    }
+
+    /// Saves plugin settings as the System Console does: stored in the config, then `OnConfigurationChange` on every
+    /// active node (returns once all answered).
+    pub async fn save_plugin_settings(&self, settings: &serde_json::Map<String, Value>) -> Result<(), DevHostError> {
+        Ok(crate::hooks::save_plugin_settings(&self.shared, settings).await?)
     }
 
     /// Submits a dialog as `user`; returns the plugin's answer and whether it reported errors.

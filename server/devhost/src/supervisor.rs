@@ -67,6 +67,10 @@ impl Node {
     pub fn state(&self) -> NodeState {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
+    /// The OS process id of the node's plugin process, while one runs.
+    pub async fn pid(&self) -> Option<u32> {
+        self.process.lock().await.as_ref().and_then(|p| p.child.id())
+    }
     fn set_state(&self, s: NodeState) {
         *self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = s;
     }

@@ -136,3 +136,40 @@ impl Detail {
         }
     }
 }
+
+/// One person in "who has access" (`GET /api/v0/incidents/{id}/access`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct AccessPerson {
+    pub user_id: String,
+    /// Empty when the user no longer exists.
+    pub username: String,
+    #[cfg_attr(feature = "ts-types", ts(type = "\"member\" | \"invited\" | \"revoked\""))]
+    pub state: &'static str,
+    /// End of a time-boxed grant, in ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts-types", ts(optional))]
+    pub expires_at: Option<i64>,
+}
+
+impl AccessPerson {
+    pub fn of(e: &incident_app::AccessEntry) -> Self {
+        AccessPerson {
+            user_id: e.user_id.to_string(),
+            username: e.username.clone(),
+            state: match e.state {
+                incident_app::AccessState::Member => "member",
+                incident_app::AccessState::Invited => "invited",
+                incident_app::AccessState::Revoked => "revoked",
+            },
+            expires_at: e.expires_at,
+        }
+    }
+}
+
+/// `{people}`: "who has access".
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct AccessList {
+    pub people: Vec<AccessPerson>,
+}

@@ -132,6 +132,12 @@ impl Hooks for IncidentPlugin {
             }
             // After the rebuild: reminders that fell due while no node ran go out now, claimed once across nodes.
             reminders.start();
+            // Then starts a dead node left half-done (channel made, record not written) are undone.
+            match app.recover_abandoned_starts(crate::ids::now()).await {
+                Ok(r) if r == incident_app::Recovered::default() => {}
+                Ok(r) => tracing::info!(retired = r.retired, cleared = r.cleared, "start journal swept"),
+                Err(e) => tracing::warn!(error = %e, "sweeping the start journal failed; the next activation retries"),
+            }
         });
         if tokio::time::timeout(REBUILD_WAIT, rebuild).await.is_err() {
             tracing::warn!("the read model is still being rebuilt; activation goes on and lists fill in when it ends");

@@ -103,7 +103,7 @@ fn parse<T: TryFrom<String>>(s: String) -> Option<T> {
 }
 
 fn channel_info(c: Channel) -> Option<ChannelInfo> {
-    Some(ChannelInfo { id: parse(c.id)?, team: parse(c.team_id)?, name: c.name })
+    Some(ChannelInfo { id: parse(c.id)?, team: parse(c.team_id)?, name: c.name, purpose: c.purpose })
 }
 
 #[async_trait]

@@ -7,7 +7,7 @@ mod tests {
 
     use ts_rs::{Config, TS};
 
-    use crate::dto::{ChecklistDto, Detail, Item, List, TaskDto, UpdateDto};
+    use crate::dto::{AccessList, AccessPerson, ChecklistDto, Detail, Item, List, TaskDto, UpdateDto};
     use crate::http::actions::{ActionResult, TimelineItem};
 
     /// The generated file, relative to the workspace root.
@@ -25,6 +25,8 @@ mod tests {
             Detail::decl(&cfg),
             ActionResult::decl(&cfg),
             TimelineItem::decl(&cfg),
+            AccessPerson::decl(&cfg),
+            AccessList::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from server/plugin/src/dto.rs and http/actions.rs by `cargo xtask ts-types`. Do not edit.\n",

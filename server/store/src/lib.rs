@@ -8,6 +8,7 @@
 //! - [`Catalog`]: the per-node read model for list, filter, sort and page, rebuilt with [`Store::load_all`].
 
 pub mod catalog;
+mod intents;
 pub mod keys;
 pub mod kv;
 pub mod memory;
@@ -19,6 +20,7 @@ mod store;
 mod test_support;
 
 pub use catalog::{Catalog, Page, Query, Row, Sort};
+pub use intents::StartIntent;
 pub use kv::{Expect, Kv, KvError};
 pub use memory::{KvCalls, MemoryKv};
 pub use playbooks::{Playbook, PlaybookAutomation, PlaybookChecklist, PlaybookTask, PlaybookTemplates, Playbooks};

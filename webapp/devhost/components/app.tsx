@@ -1,12 +1,11 @@
-// The dev host page layout: top bar, sidebar, channel (header, posts, message box), RHS, dialogs and plugin root components.
+// The dev host page layout: top bar, sidebar, centre (the channel, or a plugin's team route page), RHS, dialogs and
+// plugin root components.
 import React from 'react';
 import {useSelector} from 'react-redux';
 import type {DevState} from '../store';
-import {ChannelHeader} from './channel_header';
+import {Center} from './center';
 import {InteractiveDialog} from './dialog';
-import {MessageBox} from './message_box';
 import {Pluggable} from './plugin_ui';
-import {PostList} from './post_list';
 import {RHSPanel} from './rhs_panel';
 import {Sidebar} from './sidebar';
 import {TopBar} from './top_bar';
@@ -22,11 +21,7 @@ export function App() {
             <TopBar/>
             <div className='dh-main'>
                 <Sidebar/>
-                <main className='dh-center'>
-                    <ChannelHeader/>
-                    <PostList/>
-                    <MessageBox/>
-                </main>
+                <Center/>
                 <RHSPanel/>
             </div>
             <InteractiveDialog/>

@@ -1,19 +1,32 @@
-// The left sidebar: team picker, the channels the user belongs to, and public channels to browse and join.
+// The left sidebar: team picker, main menu, the channels the user belongs to, and public channels to browse and join.
 import React, {useState} from 'react';
 import {useDispatch, useSelector} from 'react-redux';
 import {api} from '../api';
+import {navigateTo} from '../routes';
 import {actions, type DevDispatch, type DevState} from '../store';
 import {loadChannels} from '../sync';
+import {MainMenu} from './main_menu';
 
 export function Sidebar() {
     const dispatch = useDispatch<DevDispatch>();
     const {currentTeamId, teams} = useSelector((s: DevState) => s.entities.teams);
     const {currentChannelId, channels, myChannelIds, publicChannelIds} = useSelector((s: DevState) => s.entities.channels);
     const me = useSelector((s: DevState) => s.entities.users.currentUserId);
+    const route = useSelector((s: DevState) => s.devhost.route);
     const [error, setError] = useState('');
     const browsable = publicChannelIds.filter((id) => !myChannelIds.includes(id));
 
+    // A channel (or a team) leaves a plugin page for the channel view, as its URL would in Mattermost.
+    const openChannel = (channelId: string) => {
+        dispatch(actions.selectChannel(channelId));
+        if (route) {
+            navigateTo(dispatch, '');
+        }
+    };
     const selectTeam = (teamId: string) => {
+        if (route) {
+            navigateTo(dispatch, '');
+        }
         dispatch(actions.selectTeam(teamId));
         dispatch(loadChannels()).catch((err: unknown) => setError(String(err)));
     };
@@ -22,7 +35,7 @@ export function Sidebar() {
         try {
             await api.joinChannel(channelId, me);
             await dispatch(loadChannels());
-            dispatch(actions.selectChannel(channelId));
+            openChannel(channelId);
         } catch (err) {
             setError(err instanceof Error ? err.message : String(err));
         }
@@ -34,12 +47,13 @@ export function Sidebar() {
                 aria-label='Team'>
                 {Object.values(teams).map((t) => <option key={t.id} value={t.id}>{t.display_name}</option>)}
             </select>
+            <MainMenu/>
             <h2>Channels</h2>
             <ul data-testid='channel-list'>
                 {myChannelIds.map((id) => (
                     <li key={id}>
                         <button type='button' className='dh-channel' aria-current={id === currentChannelId ? 'page' : undefined}
-                            onClick={() => dispatch(actions.selectChannel(id))} data-testid='channel-link' data-channel-name={channels[id]?.name}>
+                            onClick={() => openChannel(id)} data-testid='channel-link' data-channel-name={channels[id]?.name}>
                             {channels[id]?.type === 'P' ? '🔒 ' : '# '}{channels[id]?.display_name}
                         </button>
                     </li>

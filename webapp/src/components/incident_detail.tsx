@@ -1,120 +1,41 @@
 // One incident in the RHS: summary, commander (with a picker), description, latest update, checklists, timeline and
 // End / Restart. Actions answer the saved incident, which is shown at once; websocket deltas with a newer version
 // (someone else's change) fetch this incident again.
-import React, {useCallback, useEffect, useRef, useState} from 'react';
+import React, {useState} from 'react';
 import {useDispatch, useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
-import LockOutlineIcon from '@mattermost/compass-icons/components/lock-outline';
 import ChevronLeftIcon from '@mattermost/compass-icons/components/chevron-left';
-import ClockOutlineIcon from '@mattermost/compass-icons/components/clock-outline';
+import OpenInNewIcon from '@mattermost/compass-icons/components/open-in-new';
 import {ApiError, client} from '../client';
 import {messages} from '../i18n';
-import {incidentDelta, selectKnownVersion, selectRevision} from '../reducer';
-import type {ActionResult, HostState, IncidentDetail as Detail, UserSummary} from '../types';
+import {incidentPagePath, navigate} from '../location';
+import {incidentDelta, selectTeamName} from '../reducer';
+import type {ActionResult, HostState} from '../types';
+import {AccessPanel} from './access_panel';
 import {Checklists} from './checklists';
-import {errorText, formatDuration} from './format';
+import {CommanderPicker} from './commander_picker';
+import {errorText} from './format';
+import {IncidentHeader} from './incident_header';
+import {Commander, LastUpdate} from './last_update';
 import {styles} from './styles';
 import {ReviewAndExport} from './review';
 import {Timeline} from './timeline';
+import {useIncident, useNow, useUserName} from './use_incident';
 
 type Confirming = 'end' | 'restart' | undefined;
-
-function CommanderPicker({detail, disabled, onPick}: {detail: Detail; disabled: boolean; onPick(userId: string): void}) {
-    const intl = useIntl();
-    const [users, setUsers] = useState<UserSummary[]>();
-    const [error, setError] = useState('');
-    const open = () => {
-        client.channelMembers(detail.channel_id).then(
-            (list) => setUsers(Array.isArray(list) ? list : []),
-            (err: unknown) => setError(errorText(err)),
-        );
-    };
-    if (error) {
-        return <p role='alert' style={styles.error}>{intl.formatMessage(messages.actionFailed, {error})}</p>;
-    }
-    if (!users) {
-        return (
-            <button type='button' style={styles.linkButton} onClick={open} disabled={disabled} data-testid='incident-commander-change'>
-                {intl.formatMessage(messages.changeCommander)}
-            </button>
-        );
-    }
-    return (
-        <select
-            aria-label={intl.formatMessage(messages.changeCommander)}
-            value={detail.commander_id}
-            disabled={disabled}
-            onChange={(e) => {
-                setUsers(undefined);
-                onPick(e.target.value);
-            }}
-            style={styles.input}
-            data-testid='incident-commander-picker'
-        >
-            {!users.some((u) => u.id === detail.commander_id) && <option value={detail.commander_id}>{detail.commander_id}</option>}
-            {users.map((u) => <option key={u.id} value={u.id}>{`@${u.username}`}</option>)}
-        </select>
-    );
-}
 
 export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack?: () => void}) {
     const intl = useIntl();
     const dispatch = useDispatch();
-    const revision = useSelector(selectRevision);
-    const known = useSelector((state: HostState) => selectKnownVersion(state, incidentId));
-    const profiles = useSelector((state: HostState) => state.entities?.users?.profiles);
-    const [detail, setDetail] = useState<Detail>();
-    const [loadError, setLoadError] = useState('');
-    const [attempt, setAttempt] = useState(0);
+    const {detail, setDetail, error: loadError, setError: setLoadError, reload} = useIncident(incidentId);
+    const teamName = useSelector((state: HostState) => selectTeamName(state, detail?.team_id ?? ''));
     const [busy, setBusy] = useState(false);
     const [actionError, setActionError] = useState('');
     const [notice, setNotice] = useState('');
     const [confirming, setConfirming] = useState<Confirming>();
     const [showTimeline, setShowTimeline] = useState(false);
-    const [now, setNow] = useState(() => Date.now());
-
-    const stale = detail === undefined || known > detail.version;
-    const loadedFor = useRef('');
-    useEffect(() => {
-        // Fetch on first show, on a reconnect or retry, and when a delta says someone else changed it.
-        const key = `${incidentId}:${revision}:${attempt}`;
-        if (!stale && loadedFor.current === key) {
-            return undefined;
-        }
-        loadedFor.current = key;
-        let cancelled = false;
-        client.getIncident(incidentId).then(
-            (d) => {
-                if (cancelled) {
-                    return;
-                }
-                if (d && typeof d.id === 'string' && Array.isArray(d.checklists)) {
-                    setDetail(d);
-                    setLoadError('');
-                } else {
-                    setLoadError('unexpected answer from the server');
-                }
-            },
-            (err: unknown) => {
-                if (!cancelled) {
-                    setLoadError(errorText(err));
-                }
-            },
-        );
-        return () => {
-            cancelled = true;
-        };
-    }, [incidentId, revision, attempt, stale, known]);
-
-    useEffect(() => {
-        const timer = setInterval(() => setNow(Date.now()), 30000);
-        return () => clearInterval(timer);
-    }, []);
-
-    const name = useCallback(
-        (userId: string | null) => (userId && profiles?.[userId]?.username) || intl.formatMessage(messages.someone),
-        [profiles, intl],
-    );
+    const now = useNow();
+    const name = useUserName();
 
     const run = async (action: () => Promise<ActionResult>) => {
         setBusy(true);
@@ -130,7 +51,7 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
             setActionError(errorText(err));
             if (err instanceof ApiError && err.status === 404) {
                 setDetail(undefined);
-                setLoadError(err.message);
+                setLoadError({message: err.message, status: 404});
             }
         } finally {
             setBusy(false);
@@ -141,8 +62,8 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
     if (loadError && !detail) {
         return (
             <div data-testid='incident-error'>
-                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: loadError})}</p>
-                <button type='button' style={styles.secondaryButton} onClick={() => setAttempt((n) => n + 1)}>
+                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: loadError.message})}</p>
+                <button type='button' style={styles.secondaryButton} onClick={reload}>
                     {intl.formatMessage(messages.retry)}
                 </button>
             </div>
@@ -153,8 +74,6 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
     }
 
     const active = detail.status === 'active';
-    const duration = formatDuration((detail.ended_at ?? now) - detail.created_at);
-    const overdue = active && detail.update_due_at !== null && detail.update_due_at < now;
     const id = detail.id;
 
     return (
@@ -164,32 +83,16 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
                     <ChevronLeftIcon size={14}/>{intl.formatMessage(messages.back)}
                 </button>
             )}
-            <h3 style={styles.title}>
-                <span data-testid='incident-name'>{detail.name}</span>
-                {detail.is_private && (
-                    <span title={intl.formatMessage(messages.privateBadge)} data-testid='incident-private'>
-                        <LockOutlineIcon size={16} aria-label={intl.formatMessage(messages.privateBadge)}/>
-                    </span>
-                )}
-            </h3>
-            <div style={styles.row}>
-                <span style={{...styles.badge, ...(active ? styles.active : styles.ended)}} data-testid='incident-status'>
-                    {intl.formatMessage(active ? messages.statusActive : messages.statusEnded)}
-                </span>
-                <span style={styles.meta}>{detail.reference}</span>
-                <span style={styles.meta}>
-                    <ClockOutlineIcon size={12}/>
-                    {intl.formatMessage(active ? messages.duration : messages.durationEnded, {duration})}
-                </span>
-            </div>
+            <IncidentHeader detail={detail} now={now}/>
+            {teamName && (
+                <button type='button' style={styles.linkButton} onClick={() => navigate(incidentPagePath(teamName, id))} data-testid='incident-open-page'>
+                    <OpenInNewIcon size={14}/>{intl.formatMessage(messages.openPage)}
+                </button>
+            )}
 
-            <section style={styles.section}>
-                <div style={styles.sectionTitle}>{intl.formatMessage(messages.commander)}</div>
-                <div style={styles.row}>
-                    <span data-testid='incident-commander'>{`@${name(detail.commander_id)}`}</span>
-                    <CommanderPicker detail={detail} disabled={busy} onPick={(u) => run(() => client.setCommander(id, u))}/>
-                </div>
-            </section>
+            <Commander detail={detail} name={name}>
+                <CommanderPicker detail={detail} disabled={busy} onPick={(u) => run(() => client.setCommander(id, u))}/>
+            </Commander>
 
             <section style={styles.section}>
                 <div style={styles.sectionTitle}>{intl.formatMessage(messages.description)}</div>
@@ -198,26 +101,7 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
                 </p>
             </section>
 
-            <section style={styles.section} data-testid='incident-last-update' data-overdue={overdue}>
-                <div style={styles.sectionTitle}>{intl.formatMessage(messages.lastUpdate)}</div>
-                {detail.last_update ? (
-                    <>
-                        <p style={styles.body}>{detail.last_update.message}</p>
-                        <div style={styles.meta}>
-                            {intl.formatMessage(messages.updateBy, {
-                                user: `@${name(detail.last_update.author_id)}`,
-                                date: intl.formatDate(detail.last_update.at, {dateStyle: 'medium', timeStyle: 'short'}),
-                            })}
-                        </div>
-                    </>
-                ) : <p style={styles.muted}>{intl.formatMessage(messages.noUpdate)}</p>}
-                {detail.update_due_at !== null && active && (
-                    <p role={overdue ? 'alert' : undefined} style={overdue ? styles.warning : styles.meta}>
-                        {intl.formatMessage(overdue ? messages.overdue : messages.dueAt, {
-                            date: intl.formatDate(detail.update_due_at, {dateStyle: 'medium', timeStyle: 'short'}),
-                        })}
-                    </p>
-                )}
+            <LastUpdate detail={detail} now={now} name={name}>
                 {active && (
                     <button
                         type='button'
@@ -233,7 +117,18 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
                         {intl.formatMessage(messages.updateStatus)}
                     </button>
                 )}
-            </section>
+            </LastUpdate>
+
+            {detail.is_private && (
+                <AccessPanel
+                    incidentId={id}
+                    version={detail.version}
+                    onVisibilityChanged={(message) => {
+                        setNotice(message);
+                        reload();
+                    }}
+                />
+            )}
 
             <Checklists
                 checklists={detail.checklists}

@@ -1,9 +1,9 @@
 // One incident row in the RHS list: name, status, privacy, task progress and start date; a button when it opens.
 import React from 'react';
 import {useIntl} from 'react-intl';
-import LockOutlineIcon from '@mattermost/compass-icons/components/lock-outline';
 import {messages} from '../i18n';
 import type {Incident} from '../types';
+import {PrivateLock} from './incident_header';
 import {styles} from './styles';
 
 export function IncidentItem({incident, onOpen}: {incident: Incident; onOpen?: (id: string) => void}) {
@@ -16,11 +16,7 @@ export function IncidentItem({incident, onOpen}: {incident: Incident; onOpen?: (
                 <span style={{...styles.badge, ...(active ? styles.active : styles.ended)}}>
                     {intl.formatMessage(active ? messages.statusActive : messages.statusEnded)}
                 </span>
-                {incident.is_private && (
-                    <span title={intl.formatMessage(messages.privateBadge)}>
-                        <LockOutlineIcon size={14} aria-label={intl.formatMessage(messages.privateBadge)}/>
-                    </span>
-                )}
+                {incident.is_private && <PrivateLock size={14}/>}
             </div>
             <div style={styles.meta}>
                 {intl.formatMessage(messages.tasks, {done: incident.tasks_done, total: incident.tasks_total})}

@@ -104,7 +104,8 @@ describe('RHS', () => {
             if (url.includes('channel_id=')) {
                 return json({items: [], total: 0});
             }
-            return json(url.includes('include_private=true') ? {items: [incident, secret], total: 2} : {items: [incident], total: 1});
+            const open = {...incident, is_private: false};
+            return json(url.includes('include_private=true') ? {items: [open, secret], total: 2} : {items: [open], total: 1});
         });
         renderRHS('c1', 'u1');
         const mine = await screen.findByTestId('incident-mine');
@@ -114,6 +115,14 @@ describe('RHS', () => {
         fireEvent.click(screen.getByTestId('incident-show-private'));
         expect(await screen.findByText('Breach')).toBeTruthy();
         expect(urls().at(-1)).toContain('include_private=true');
+        // The padlock marks the private rows only.
+        const locks = screen.getAllByTestId('incident-item').map((item) => Boolean(item.querySelector('[data-testid="incident-private"]')));
+        expect(locks).toEqual([false, true]);
+        // Off again: the toggle stays while the list reloads without them.
+        fireEvent.click(screen.getByTestId('incident-show-private'));
+        expect((screen.getByTestId('incident-show-private') as HTMLInputElement).checked).toBe(false);
+        await screen.findByText('Database down');
+        expect(screen.queryByText('Breach')).toBeNull();
     });
 
     it('"Start incident" executes /incident start in the current channel with the CSRF token', async () => {

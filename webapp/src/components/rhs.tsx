@@ -3,55 +3,14 @@
 import React, {useCallback, useEffect, useState} from 'react';
 import {useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
-import {ApiError, client} from '../client';
+import {client} from '../client';
 import {messages} from '../i18n';
 import {selectCurrentChannelId, selectCurrentTeamId, selectCurrentUserId, selectListRevision} from '../reducer';
-import type {HostState, IncidentList} from '../types';
+import type {HostState} from '../types';
 import {IncidentDetail} from './incident_detail';
 import {IncidentItem} from './incident_item';
 import {styles} from './styles';
-
-type View = {kind: 'empty'} | {kind: 'error'; message: string} | {kind: 'list'; list: IncidentList};
-
-/** Loads the channel's incidents; `view` is undefined while the first answer for (channel, attempt) is pending. */
-function useIncidents(source: string, load: () => Promise<IncidentList>, revision: number) {
-    const [attempt, setAttempt] = useState(0);
-    const key = `${source}:${attempt}`;
-    const [result, setResult] = useState<{key: string; view: View}>();
-
-    useEffect(() => {
-        if (!source) {
-            return undefined;
-        }
-        let cancelled = false;
-        load().then(
-            (list) => {
-                if (!cancelled) {
-                    const items = Array.isArray(list?.items) ? list.items : [];
-                    setResult({key, view: items.length ? {kind: 'list', list: {items, total: list.total ?? items.length}} : {kind: 'empty'}});
-                }
-            },
-            (err: unknown) => {
-                if (cancelled) {
-                    return;
-                }
-                if (err instanceof ApiError && err.status === 404) {
-                    setResult({key, view: {kind: 'empty'}});
-                } else {
-                    setResult({key, view: {kind: 'error', message: err instanceof Error ? err.message : String(err)}});
-                }
-            },
-        );
-        return () => {
-            cancelled = true;
-        };
-    // `load` is derived from `source`, which is in `key`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    }, [source, key, revision]);
-
-    const retry = useCallback(() => setAttempt((n) => n + 1), []);
-    return {view: result?.key === key ? result.view : undefined, retry};
-}
+import {useIncidents} from './use_incidents';
 
 function useHealth(): boolean | undefined {
     const [healthy, setHealthy] = useState<boolean>();
@@ -95,7 +54,7 @@ function MyIncidents({teamId, userId, revision, onOpen}: {teamId: string; userId
     const [showPrivate, setShowPrivate] = useState(false);
     const source = teamId && userId ? `${teamId}:${userId}:${showPrivate}` : '';
     const {view} = useIncidents(source, () => client.listMyIncidents(teamId, userId, showPrivate), revision);
-    if (!source || !view || view.kind === 'error') {
+    if (!source || view?.kind === 'error') {
         return null;
     }
     return (
@@ -110,7 +69,9 @@ function MyIncidents({teamId, userId, revision, onOpen}: {teamId: string; userId
                 />
                 {' '}{intl.formatMessage(messages.showPrivate)}
             </label>
-            {view.kind === 'empty' ? <p style={styles.muted}>{intl.formatMessage(messages.noMyIncidents)}</p> : (
+            {!view && <p role='status' style={styles.muted}>{intl.formatMessage(messages.loading)}</p>}
+            {view?.kind === 'empty' && <p style={styles.muted}>{intl.formatMessage(messages.noMyIncidents)}</p>}
+            {view?.kind === 'list' && (
                 <ul style={styles.list}>
                     {view.list.items.map((incident) => <IncidentItem key={incident.id} incident={incident} onOpen={onOpen}/>)}
                 </ul>

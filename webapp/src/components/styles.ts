@@ -82,6 +82,31 @@ export const styles = {
         fontWeight: 600,
         cursor: 'pointer',
     } as CSSProperties,
+    /** The private incident banner: neutral, with the padlock. */
+    banner: {
+        display: 'flex',
+        alignItems: 'center',
+        gap: 6,
+        background: 'rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.08)',
+        borderRadius: 4,
+        padding: '6px 8px',
+        margin: '4px 0 8px',
+    } as CSSProperties,
+    person: {display: 'flex', alignItems: 'center', gap: 8, padding: '4px 0', borderBottom: `1px solid ${border}`} as CSSProperties,
+    /** Revoked people stay listed, greyed out. */
+    revoked: {opacity: 0.48} as CSSProperties,
+    grow: {flex: 1, minWidth: 0, overflowWrap: 'anywhere'} as CSSProperties,
+    narrowInput: {
+        width: 140,
+        color: text,
+        background: 'var(--center-channel-bg, #ffffff)',
+        border: `1px solid ${border}`,
+        borderRadius: 4,
+        padding: '4px 8px',
+    } as CSSProperties,
+    /** The incident page fills the host's centre area and scrolls on its own. */
+    page: {height: '100%', overflowY: 'auto', boxSizing: 'border-box'} as CSSProperties,
+    pageBody: {maxWidth: 720, margin: '0 auto'} as CSSProperties,
     itemButton: {
         display: 'block',
         width: '100%',

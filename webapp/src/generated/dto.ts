@@ -35,3 +35,15 @@ export type TimelineItem = { at: number,
  * `incident_created`, `task_checked`, … (snake_case `EventKind`).
  */
 kind: string, actor_id: string | null, subject_id: string | null, summary: string, };
+
+export type AccessPerson = { user_id: string, 
+/**
+ * Empty when the user no longer exists.
+ */
+username: string, state: "member" | "invited" | "revoked", 
+/**
+ * End of a time-boxed grant, in ms.
+ */
+expires_at?: number, };
+
+export type AccessList = { people: Array<AccessPerson>, };

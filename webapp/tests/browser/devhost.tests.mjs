@@ -32,7 +32,49 @@ async function otherUser(page, pageUrl, username) {
         const text = await r.text();
         return text ? JSON.parse(text) : undefined;
     };
-    return {user, call, close: () => context.close()};
+    /** The status and parsed body of a request, whatever the status. */
+    const fetch = async (method, path, data) => {
+        const r = await context.request.fetch(`${baseUrl}${path}`, {method, headers: XHR, data});
+        const text = await r.text();
+        return {status: r.status(), body: text ? JSON.parse(text) : undefined};
+    };
+    return {user, call, fetch, context, close: () => context.close()};
+}
+
+/** Makes `username` the user of the main page (its cookies, shared with the page's context). */
+async function switchUser(page, baseUrl, username) {
+    const users = await page.evaluate(async (xhr) => (await fetch('/api/v4/users', {headers: xhr, credentials: 'include'})).json(), XHR);
+    const user = users.find((u) => u.username === username);
+    const r = await page.request.post(`${baseUrl.replace(/\/+$/, '')}/dev/api/switch-user`, {headers: XHR, data: {user_id: user.id}});
+    if (!r.ok()) {
+        throw new Error(`switching the page to ${username}: ${r.status()}`);
+    }
+}
+
+/** The dev host page showing the Mattermost path `route` (the dev host serves its page at `/` only: `?route=`). */
+const routeUrl = (baseUrl, route) => `${baseUrl.replace(/\/+$/, '')}/?route=${encodeURIComponent(route)}`;
+
+/**
+ * Turns private incidents on as a system admin would in the System Console (the dev host's stand-in saves the
+ * setting and sends OnConfigurationChange to every node), then alice starts a private incident over REST:
+ * `{team, incident, name}`.
+ */
+async function alicesPrivateIncident(page, baseUrl, alice, label) {
+    const admin = await otherUser(page, baseUrl, 'admin');
+    try {
+        await admin.call('POST', '/dev/api/plugin-settings', {settings: {EnablePrivateIncidents: true}});
+    } finally {
+        await admin.close();
+    }
+    const teams = await alice.call('GET', '/api/v4/users/me/teams');
+    const team = teams.find((t) => t.name === 'dev') ?? teams[0];
+    const settings = await alice.call('GET', `${API}/settings?team_id=${team.id}`);
+    if (!settings.private_incidents) {
+        throw new Error(`private incidents are still off after the settings were saved: ${JSON.stringify(settings)}`);
+    }
+    const name = `${label} ${Date.now() % 100000}`;
+    const incident = await alice.call('POST', `${API}/incidents`, {name, team_id: team.id, visibility: 'private'});
+    return {team, incident, name};
 }
 
 export const tests = [
@@ -154,6 +196,125 @@ export const tests = [
             if (errors) {
                 throw new Error(`an action failed: ${await detail.getByTestId('incident-action-error').textContent()}`);
             }
+        },
+    },
+    {
+        name: 'private incident page: placeholder, request access, allowed by a member, then readable',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            const alice = await otherUser(page, baseUrl, 'alice');
+            const alicePage = await alice.context.newPage();
+            try {
+                const {team, incident, name} = await alicesPrivateIncident(page, baseUrl, alice, 'Payroll leak');
+                const route = `/${team.name}/${PLUGIN_ID}/incidents/${incident.id}`;
+
+                // bob (same team, no access) opens the incident page: a placeholder that tells nothing about it.
+                await switchUser(page, baseUrl, 'bob');
+                await page.goto(routeUrl(baseUrl, route));
+                const view = page.locator(`[data-testid="plugin-route"][data-plugin-id="${PLUGIN_ID}"]`);
+                await view.getByTestId('incident-placeholder').waitFor();
+                const shown = await view.textContent();
+                for (const secret of [name, incident.reference, 'alice']) {
+                    if (shown.includes(secret)) {
+                        throw new Error(`the placeholder shows "${secret}": ${shown}`);
+                    }
+                }
+                if (!shown.includes('This incident does not exist or is private.')) {
+                    throw new Error(`placeholder text: ${shown}`);
+                }
+                await shot('placeholder');
+                await view.getByTestId('incident-request-access').click();
+                await view.getByTestId('incident-request-result').filter({hasText: 'members were asked'}).waitFor();
+
+                // alice, in the incident channel, clicks Allow on the request.
+                await alicePage.goto(baseUrl);
+                await alicePage.locator('[data-testid="plugin-status"][data-bundle="loaded"]').waitFor();
+                await alicePage.locator('[data-testid="channel-link"]', {hasText: name}).click();
+                const request = alicePage.locator('[data-testid="post"]', {hasText: 'asks for access'});
+                const allow = request.locator('[data-testid="attachment-button"][data-action-id="allowaccess"]');
+                await allow.click();
+                await allow.waitFor({state: 'detached'});
+                await request.filter({hasText: 'allowed'}).waitFor();
+
+                // bob reloads: the incident itself, readable.
+                await page.reload();
+                const overview = view.getByTestId('incident-overview');
+                await overview.waitFor();
+                await overview.getByTestId('incident-name').filter({hasText: name}).waitFor();
+                await overview.getByTestId('incident-private-banner').waitFor();
+                await shot('allowed');
+            } finally {
+                await alicePage.close();
+                await alice.close();
+                await switchUser(page, baseUrl, 'admin');
+            }
+        },
+    },
+    {
+        name: 'private incident access panel: bob listed as member, revoked greyed out',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            const alice = await otherUser(page, baseUrl, 'alice');
+            const bob = await otherUser(page, baseUrl, 'bob');
+            try {
+                const {incident, name} = await alicesPrivateIncident(page, baseUrl, alice, 'Vendor breach');
+                await alice.call('POST', `${API}/incidents/${incident.id}/access/grant`, {username: 'bob'});
+
+                // alice opens the incident channel and the RHS: padlock, banner, and bob listed as a member.
+                await switchUser(page, baseUrl, 'alice');
+                await openPage(page, baseUrl);
+                await page.locator('[data-testid="channel-link"]', {hasText: name}).click();
+                await page.locator(`[data-testid="channel-header-button"][data-plugin-id="${PLUGIN_ID}"]`).click();
+                const detail = page.locator(`[data-testid="rhs"][data-plugin-id="${PLUGIN_ID}"]`).getByTestId('incident-detail');
+                await detail.getByTestId('incident-name').filter({hasText: name}).waitFor();
+                await detail.getByTestId('incident-private').waitFor();
+                await detail.getByTestId('incident-private-banner').waitFor();
+                const bobRow = detail.locator('[data-testid="incident-access-person"][data-username="bob"]');
+                await detail.locator('[data-testid="incident-access-person"][data-username="bob"][data-state="member"]').waitFor();
+                await shot('bob-member');
+
+                // Revoke: bob stays listed, greyed out, marked "revoked"; he can no longer read the incident.
+                await bobRow.getByTestId('incident-access-revoke').click();
+                await detail.locator('[data-testid="incident-access-person"][data-username="bob"][data-state="revoked"]').waitFor();
+                const text = await bobRow.textContent();
+                const opacity = Number(await bobRow.evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).opacity));
+                if (!text.includes('revoked') || !(opacity < 1)) {
+                    throw new Error(`bob's row after revoking: "${text}", opacity ${opacity}`);
+                }
+                if (await bobRow.getByTestId('incident-access-revoke').count()) {
+                    throw new Error('a revoked person still has a Revoke button');
+                }
+                const asBob = await bob.fetch('GET', `${API}/incidents/${incident.id}`);
+                if (asBob.status !== 404) {
+                    throw new Error(`bob reads the incident after being revoked: ${asBob.status}`);
+                }
+                const errors = await detail.getByTestId('incident-access-error').count();
+                if (errors) {
+                    throw new Error(`the access panel shows an error: ${await detail.getByTestId('incident-access-error').textContent()}`);
+                }
+            } finally {
+                await bob.close();
+                await alice.close();
+                await switchUser(page, baseUrl, 'admin');
+            }
+        },
+    },
+    {
+        name: 'main menu opens the incident page of the team',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            await page.getByTestId('main-menu-button').click();
+            await page.locator(`[data-testid="main-menu-item"][data-plugin-id="${PLUGIN_ID}"]`).click();
+            const view = page.locator(`[data-testid="plugin-route"][data-plugin-id="${PLUGIN_ID}"]`);
+            await view.getByTestId('incident-team-list').waitFor();
+            if (!new URL(page.url()).searchParams.get('route')?.endsWith(`/${PLUGIN_ID}/incidents`)) {
+                throw new Error(`the page URL does not carry the route: ${page.url()}`);
+            }
+            await view.locator('[data-testid="incident-list"], [data-testid="incident-empty"]').first().waitFor();
+            await shot('team-list');
+            // Back to a channel: the channel view returns.
+            await page.getByTestId('channel-link').first().click();
+            await page.locator('[data-testid="message-box"]:not([disabled])').waitFor();
         },
     },
 ];

@@ -8,6 +8,7 @@ pub mod platform;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use mm::pb::v1 as pb;
 use mm::pb::v1::plugin_api_server::{PluginApi, PluginApiServer};
@@ -49,14 +50,16 @@ enum Refusal {
 }
 
 impl ApiService {
-    /// Applies the fault injected on `rpc`, if any: sleeps for a delay, or says how to refuse the call.
-    async fn injected(&self, rpc: &str) -> Result<(), Refusal> {
+    /// Applies the fault injected on `rpc`, if any: sleeps for a delay, or says how to refuse the call. Ok(Some(d)):
+    /// do the work, then wait `d` before answering.
+    async fn injected(&self, rpc: &str) -> Result<Option<Duration>, Refusal> {
         match self.shared.faults.take(rpc) {
-            None => Ok(()),
+            None => Ok(None),
             Some(Injected::Delay(d)) => {
                 tokio::time::sleep(d).await;
-                Ok(())
+                Ok(None)
             }
+            Some(Injected::Late(d)) => Ok(Some(d)),
             Some(Injected::Fail(e)) => Err(Refusal::App(e)),
             Some(Injected::Unavailable(message)) => Err(Refusal::Transport(Status::unavailable(message))),
         }
@@ -98,7 +101,13 @@ macro_rules! plugin_api {
                 async fn $method(&self, request: Request<pb::$req>) -> Result<Response<pb::$resp>, Status> {
                     self.count($rpc);
                     let result = match self.injected($rpc).await {
-                        Ok(()) => ApiService::$method(self, request.into_inner()),
+                        Ok(late) => {
+                            let result = ApiService::$method(self, request.into_inner());
+                            if let Some(d) = late {
+                                tokio::time::sleep(d).await;
+                            }
+                            result
+                        }
                         Err(Refusal::App(e)) => Err(e),
                         Err(Refusal::Transport(status)) => return Err(status),
                     };

@@ -27,6 +27,7 @@ pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/dev/api/state", get(state))
         .route("/dev/api/switch-user", post(switch_user))
+        .route("/dev/api/plugin-settings", post(plugin_settings))
         .route("/api/v4/users/me", get(me))
         .route("/api/v4/users", get(users))
         .route("/api/v4/plugins/webapp", get(webapp_plugins))
@@ -84,6 +85,23 @@ async fn switch_user(State(shared): S, headers: HeaderMap, body: Bytes) -> WebRe
         )));
     }
     Ok((identity_cookies(&user.id), Json(json!(user))).into_response())
+}
+
+#[derive(Deserialize)]
+struct PluginSettings {
+    settings: serde_json::Map<String, Value>,
+}
+
+/// `POST /dev/api/plugin-settings` `{"settings": {key: value}}`: the System Console's save for the plugin (system
+/// admins only): the settings are stored and every node gets `OnConfigurationChange` before the answer.
+async fn plugin_settings(State(shared): S, headers: HeaderMap, body: Bytes) -> WebResult<Json<Value>> {
+    let me = require_user(&shared, &headers, &Method::POST)?;
+    if !shared.store.has_permission(&me, Scope::System, "manage_system") {
+        return Err(forbidden("only system admins can change plugin settings"));
+    }
+    let req: PluginSettings = parse_json(&body)?;
+    crate::hooks::save_plugin_settings(&shared, &req.settings).await?;
+    Ok(Json(json!({ "status": "OK", "saved": req.settings.len() })))
 }
 
 async fn me(State(shared): S, headers: HeaderMap) -> WebResult<Json<Value>> {

@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ApiErr, State, User, json_body};
 use crate::dialogs::ActionRequest;
+use crate::dto::{AccessList, AccessPerson};
 use crate::ids;
 
 /// Where the Allow / Deny buttons post, below `/plugins/<id>`.
@@ -177,7 +178,7 @@ async fn who_has_access(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiErr> {
     let people = state.app.access_list(&user, &incident_id(id)?).await?;
-    Ok(Json(json!({ "people": people })))
+    Ok(Json(json!(AccessList { people: people.iter().map(AccessPerson::of).collect() })))
 }
 
 #[derive(Debug, Deserialize)]

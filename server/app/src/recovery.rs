@@ -1,0 +1,52 @@
+//! Crash recovery of starts. A node killed between creating an incident's channel and committing its record leaves
+//! a start journal entry (`incident_store::StartIntent`) behind. At activation every node sweeps the journal:
+//! entries older than [`START_TIMEOUT_MS`] whose record exists lost only their cleanup; the others had their channel
+//! created (or not) but never committed: the channel, found by the name the entry noted and recognised by the
+//! purpose the start gave it, is retired like any failed start, and index entries are removed. Idempotent, so
+//! several nodes sweeping at once do no harm.
+
+use incident_core::Timestamp;
+use incident_core::time::MINUTE_MS;
+
+use crate::app::App;
+use crate::error::AppError;
+
+/// A start still in the journal after this long is dead (a live one takes seconds; hooks time out in 30 s).
+pub const START_TIMEOUT_MS: u64 = 5 * MINUTE_MS;
+
+/// What a sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// Channels of abandoned starts retired.
+    pub retired: usize,
+    /// Entries removed without anything to undo (committed, or no channel was made).
+    pub cleared: usize,
+}
+
+impl App {
+    /// Sweeps the start journal at `now` (activation, after the rebuild).
+    pub async fn recover_abandoned_starts(&self, now: Timestamp) -> Result<Recovered, AppError> {
+        let mut done = Recovered::default();
+        for (id, intent) in self.store.start_intents().await? {
+            if now.since(intent.at) < START_TIMEOUT_MS {
+                continue;
+            }
+            if self.store.load(&id).await?.is_none() {
+                let marker = format!("Incident INC-{:05}:", intent.number);
+                let channel = self.chat.channel_by_name(&intent.team, &intent.slug).await?;
+                if let Some(channel) = channel.filter(|c| c.purpose.starts_with(&marker)) {
+                    self.store.unindex_channel(&channel.id, &id).await?;
+                    self.store.unindex_team(&intent.team, intent.number, &id).await?;
+                    let retired = self.retire_channel(&channel.id, &intent.slug).await?;
+                    tracing::warn!(incident = %id, channel = %channel.id, %retired, "retired the channel of a start a node did not finish");
+                    done.retired += 1;
+                    self.store.clear_start_intent(&id).await?;
+                    continue;
+                }
+            }
+            self.store.clear_start_intent(&id).await?;
+            done.cleared += 1;
+        }
+        Ok(done)
+    }
+}

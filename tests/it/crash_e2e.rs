@@ -1,0 +1,100 @@
+//! SIGKILL in the middle of `/incident start` on a 3-node dev host: the server has created the incident's channel
+//! (CreateChannel does its work at once but answers late) when the node running the command is killed. Nothing
+//! half-written survives: after the health check restarts the node and the start journal times out, the activation
+//! sweep retires the orphan channel; every record has its channel and every incident channel its record; the same
+//! start then works.
+
+use std::time::Duration;
+
+use devhost::{DevHost, DevHostConfig, Fault, PluginState};
+use incident_tests::process::{scratch, stage_plugin_dir};
+use serde_json::{Value, json};
+
+use crate::devhost_e2e::wait_until;
+
+const PLUGIN_ID: &str = "org.incidentcollab.incidents";
+
+async fn cluster(name: &str) -> DevHost {
+    let dir = scratch(name);
+    let mut config = DevHostConfig::new(stage_plugin_dir(&dir), dir.join("data"));
+    config.page_dir = incident_tests::root().join("webapp/dist");
+    config.nodes = 3;
+    config.health_interval = Duration::from_millis(200);
+    let host = DevHost::start(config).await.expect("the dev host starts");
+    assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
+    host
+}
+
+/// The plugin's KV keys with `prefix`.
+fn keys(host: &DevHost, prefix: &str) -> Vec<String> {
+    host.store().kv_list(PLUGIN_ID, 0, 10_000).unwrap().into_iter().filter(|k| k.starts_with(prefix)).collect()
+}
+
+/// Every incident record's channel exists, and every live channel a start made (purpose `Incident INC-…`, name not
+/// `failed-…`) belongs to a record.
+fn assert_consistent(host: &DevHost) {
+    let team = host.store().get_team_by_name("dev").unwrap().id;
+    let mut record_channels = Vec::new();
+    for key in keys(host, "inc_") {
+        let record: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &key).unwrap()).unwrap();
+        let channel = record["data"]["channel"].as_str().unwrap().to_owned();
+        assert!(host.store().get_channel(&channel).is_ok(), "{key}'s channel {channel} exists");
+        record_channels.push(channel);
+    }
+    for channel in host.store().public_channels(&team).unwrap() {
+        if channel.purpose.starts_with("Incident INC-") && !channel.name.starts_with("failed-") {
+            assert!(record_channels.contains(&channel.id), "~{} has no incident record", channel.name);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_mid_start_leaves_nothing_half_written() {
+    let host = cluster("crash-mid-start").await;
+    host.execute_command("alice", "town-square", "/incident start Earlier incident").await.unwrap();
+
+    // CreateChannel creates the channel at once and answers 5 s later; the node waiting for it is killed.
+    host.inject_fault("CreateChannel", Fault::late(Duration::from_secs(5)).times(1)).unwrap();
+    let before = host.node_api_calls();
+    let created = || host.api_calls().per_rpc.get("CreateChannel").copied().unwrap_or(0);
+    let created_before = created();
+    let command = host.execute_command("alice", "town-square", "/incident start Payments down");
+    let killer = async {
+        wait_until("CreateChannel in flight", || async { created() > created_before }).await;
+        let after = host.node_api_calls();
+        let busy = (0..after.len()).find(|&i| after[i] > before[i]).expect("a node made the call");
+        host.kill_node(busy).await.expect("SIGKILL");
+        busy
+    };
+    let (reply, killed) = tokio::join!(command, killer);
+    assert!(reply.is_err(), "the command dies with its node: {reply:?}");
+    let orphan = host.channel_id("payments-down").expect("the server created the channel before the kill");
+    assert!(keys(&host, "sti_").len() == 1, "the start journal remembers the unfinished start");
+    wait_until("the killed node is back", || async {
+        host.restart_count() >= 1 && host.plugin_state().state == PluginState::Active
+    })
+    .await;
+    eprintln!("killed node {killed}");
+
+    // The entry is young, so the restarted node's sweep left it alone; once it is older than the timeout, the
+    // next activation retires the orphan channel.
+    let key = keys(&host, "sti_").pop().unwrap();
+    let mut entry: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &key).unwrap()).unwrap();
+    let at = entry["data"]["at"].as_i64().unwrap();
+    entry["data"]["at"] = json!(at - i64::try_from(incident_app::START_TIMEOUT_MS).unwrap());
+    host.store().kv_set(PLUGIN_ID, &key, &serde_json::to_vec(&entry).unwrap(), 0).unwrap();
+    host.restart_plugin().await.unwrap();
+    wait_until("the sweep retires the orphan channel", || async {
+        host.store().get_channel(&orphan).is_ok_and(|c| c.name.starts_with("failed-"))
+    })
+    .await;
+    wait_until("the journal is empty", || async { keys(&host, "sti_").is_empty() }).await;
+    assert_consistent(&host);
+
+    // The same start works now, and the first incident is untouched.
+    let reply = host.execute_command("alice", "town-square", "/incident start Payments down").await.unwrap();
+    assert!(reply["text"].as_str().unwrap().starts_with("Started **Payments down**"), "{reply}");
+    assert_consistent(&host);
+    assert_eq!(keys(&host, "inc_").len(), 2);
+    host.stop().await;
+}
