@@ -50,6 +50,7 @@ enum Expect {
 const SCOPED: &[(&str, &str, &str, Expect, Expect)] = &[
     ("GET", "/api/v0/incidents/{id}", "", Expect::Status(200), Expect::Status(200)),
     ("GET", "/api/v0/incidents/{id}/timeline", "", Expect::Status(200), Expect::Status(200)),
+    ("POST", "/api/v0/incidents/{id}/timeline", r#"{"post_id":"bbbbbbbbbbbbbbbbbbbbbbbbbb"}"#, Expect::Status(400), Expect::Status(400)),
     ("GET", "/api/v0/incidents/{id}/access", "", Expect::Status(200), Expect::Status(200)),
     ("GET", "/api/v0/incidents/{id}/review", "", Expect::Status(200), Expect::Status(200)),
     ("GET", "/api/v0/incidents/{id}/export?format=json", "", Expect::Status(200), Expect::Status(200)),

@@ -135,3 +135,47 @@ async fn the_rhs_actions_through_the_real_plugin() {
     let r = host.serve_http(None, "POST", &format!("{base}/restart"), Vec::new()).await;
     assert_eq!(r.status, 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_added_to_the_incident_timeline_from_the_post_menu() {
+    let host = host("rhs-add-post").await;
+    let team = host.store().get_team_by_name("dev").unwrap().id;
+    let (_, created) =
+        http(&host, "alice", "POST", "/api/v0/incidents", json!({ "name": "Queue stuck", "team_id": team })).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let town = host.channel_id("town-square").unwrap();
+    let post = host
+        .store()
+        .create_post(devhost::store::Post {
+            channel_id: town.clone(),
+            user_id: host.user_id("bob").unwrap(),
+            message: "Consumers stopped at 09:12 @channel".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let add = |user: &'static str, post: String| {
+        let host = &host;
+        let path = format!("/api/v0/incidents/{id}/timeline");
+        async move { http(host, user, "POST", &path, json!({ "post_id": post })).await }
+    };
+
+    let (status, r) = add("alice", post.id.clone()).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["message"], format!("Added to the timeline of {}.", created["reference"].as_str().unwrap()));
+    let (_, timeline) = http(&host, "alice", "GET", &format!("/api/v0/incidents/{id}/timeline"), Value::Null).await;
+    let added = timeline.as_array().unwrap().iter().find(|e| e["kind"] == "post_added").cloned().expect("added");
+    assert_eq!(added["summary"], "Consumers stopped at 09:12 @channel");
+    assert_eq!(added["subject_id"], host.user_id("bob").unwrap().as_str());
+    let info = host.execute_command("alice", "queue-stuck", "/incident timeline").await.unwrap();
+    let text = info["text"].as_str().unwrap();
+    assert!(text.contains("@alice added a message from @bob") && !text.contains(" @channel"), "mentions quiet: {text}");
+
+    // Bad input: a missing message, a malformed id, someone outside the incident channel.
+    let (status, r) = add("alice", "bbbbbbbbbbbbbbbbbbbbbbbbbb".into()).await;
+    assert_eq!((status, r["detail"].as_str()), (400, Some("That message does not exist or you cannot see it.")));
+    let (status, _) = add("alice", "nope".into()).await;
+    assert_eq!(status, 400);
+    let (status, r) = add("carol", post.id.clone()).await;
+    assert_eq!(status, 403, "only channel members change the incident: {r}");
+    host.stop().await;
+}

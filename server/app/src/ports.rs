@@ -53,6 +53,8 @@ pub struct PostInfo {
     pub id: PostId,
     /// Channel.
     pub channel: ChannelId,
+    /// Author (None for system messages).
+    pub author: Option<UserId>,
     /// Text.
     pub message: String,
 }

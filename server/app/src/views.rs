@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use incident_core::{Incident, IncidentId, PostId, Status, TeamId, UserId, Visibility, render};
+use incident_core::{Action, Incident, IncidentId, PostId, Status, TeamId, UserId, Visibility, render};
 use incident_store::{Page, Query, Row};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
+use crate::rest::Acted;
 use crate::start::{StartRequest, Started};
 
 /// Rows of `/incident list`.
@@ -103,6 +104,26 @@ impl App {
     /// One incident by id if `user` may read it; NotFound otherwise, exactly as for a missing id.
     pub async fn get(&self, user: &UserId, id: &IncidentId) -> Result<Incident, AppError> {
         Ok(self.readable(user, id, &mut Names::default()).await?.stored.value)
+    }
+
+    /// "Add to incident timeline": an excerpt of a message the user can see, with its author, on `id`'s timeline
+    /// (the user must be in the incident channel, or a system admin).
+    pub async fn add_post_to_timeline(&self, ctx: &Ctx, id: &IncidentId, post: &PostId) -> Result<Acted, AppError> {
+        // The incident first: one the user may not see reads as missing whatever the message.
+        let mut names = Names::default();
+        let chosen = self.readable(&ctx.user, id, &mut names).await?;
+        let missing = || AppError::Invalid("That message does not exist or you cannot see it.".into());
+        let info = self.chat.post_info(post).await?.ok_or_else(missing)?;
+        if !self.people.is_channel_member(&info.channel, &ctx.user).await? {
+            return Err(missing());
+        }
+        names.ensure(&*self.people, info.author.iter()).await?;
+        let ctx = Ctx { channel: Some(chosen.stored.value.channel.clone()), ..ctx.clone() };
+        let action = Action::AddPostToTimeline { author: info.author, message: info.message };
+        let (incident, report) = self.apply(&ctx, chosen, action, &mut names).await?;
+        let reply = Some(report.text()).filter(|t| !t.is_empty());
+        let reply = reply.unwrap_or_else(|| format!("Added to the timeline of {}.", incident.reference()));
+        Ok(Acted { incident, reply })
     }
 
     /// Starts an incident from a message: its first line names it, the message (with a link) describes it.

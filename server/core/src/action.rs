@@ -130,6 +130,13 @@ pub enum Action {
         /// The user confirmed.
         confirmed: bool,
     },
+    /// "Add to incident timeline" on a message the actor can read (the shell looked it up).
+    AddPostToTimeline {
+        /// Who wrote the message (None: a system message).
+        author: Option<UserId>,
+        /// Its text.
+        message: String,
+    },
     /// Hook: the actor joined the incident channel.
     MemberJoined,
     /// Hook: the actor left the incident channel.

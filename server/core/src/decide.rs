@@ -11,6 +11,9 @@ use crate::incident::{AccessRequest, EventKind, Grant, Incident, Status, Task, V
 pub(crate) use crate::step::Step;
 use crate::time::{HumanDuration, MINUTE_MS, Timestamp};
 
+/// How much of a message "Add to incident timeline" keeps (characters).
+pub const POST_EXCERPT_CHARS: usize = 300;
+
 /// One user can ask for access to one incident once per this many milliseconds.
 pub const ACCESS_REQUEST_INTERVAL_MS: u64 = 15 * MINUTE_MS;
 
@@ -282,6 +285,18 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             s.post(Message::VisibilityChanged { by: me, to });
             // Those who could see it before learn that it changed (and their views drop it if now private).
             s.publish_to(Audience::Team(s.next.team.clone()), Change::Visibility);
+        }
+        Action::AddPostToTimeline { author, message } => {
+            let text = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.is_empty() {
+                return Err(DomainError::EmptyPost);
+            }
+            let mut excerpt: String = text.chars().take(POST_EXCERPT_CHARS).collect();
+            if text.chars().count() > POST_EXCERPT_CHARS {
+                excerpt.push('…');
+            }
+            s.record(EventKind::PostAdded, author, excerpt);
+            s.publish(Change::Timeline);
         }
         Action::MemberJoined => {
             s.record(EventKind::MemberJoined, None, String::new());

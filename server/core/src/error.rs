@@ -127,6 +127,9 @@ pub enum DomainError {
     /// Remove/Keep clicked after the question about someone who left was already answered (or they came back).
     #[error("@{0}'s access after leaving the channel was already decided.")]
     LeftChannelAnswered(String),
+    /// "Add to incident timeline" on a message without text.
+    #[error("That message has no text to add to the timeline.")]
+    EmptyPost,
     /// A time-boxed grant that would already be over.
     #[error("Access must end in the future.")]
     ExpiryInPast,

@@ -333,6 +333,8 @@ pub enum EventKind {
     AccessDenied,
     /// Public ⇄ private.
     VisibilityChanged,
+    /// A message was added to the timeline (subject: its author; summary: an excerpt).
+    PostAdded,
     /// A user joined the incident channel.
     MemberJoined,
     /// A user left the incident channel.

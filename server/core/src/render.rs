@@ -135,6 +135,7 @@ pub fn event(e: &TimelineEvent, dir: &dyn Directory) -> String {
         EventKind::AccessRequested => format!("{actor} asked for access"),
         EventKind::AccessDenied => format!("{actor} denied {subject}'s access request"),
         EventKind::VisibilityChanged => format!("{actor} made the incident {}", e.summary),
+        EventKind::PostAdded => format!("{actor} added a message from {subject}: “{}”", escape(&e.summary)),
         EventKind::MemberJoined => format!("{actor} joined the channel"),
         EventKind::MemberLeft => format!("{actor} left the channel"),
         EventKind::WebhookDelivered => format!("Webhook sent: {}", escape(&e.summary)),

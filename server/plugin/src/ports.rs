@@ -206,7 +206,10 @@ impl Chat for MmPorts {
 
     async fn post_info(&self, id: &PostId) -> Result<Option<PostInfo>, ChatError> {
         let post = found(self.api.get_post(id.as_str()).await)?;
-        Ok(post.and_then(|p| Some(PostInfo { id: parse(p.id)?, channel: parse(p.channel_id)?, message: p.message })))
+        Ok(post.and_then(|p| {
+            let author = parse(p.user_id);
+            Some(PostInfo { id: parse(p.id)?, channel: parse(p.channel_id)?, author, message: p.message })
+        }))
     }
 
     async fn transcript(&self, channel: &ChannelId, limit: usize) -> Result<(Vec<TranscriptLine>, bool), ChatError> {

@@ -205,6 +205,26 @@ pub async fn status(
     Ok(answer(state.app.post_update_on(&ctx(user), &id, body.message, reminder_ms).await?))
 }
 
+#[derive(Debug, Deserialize)]
+struct AddPostBody {
+    post_id: String,
+}
+
+/// `POST /api/v0/incidents/{id}/timeline` `{post_id}`: "Add to incident timeline" (post menu).
+pub async fn add_post(
+    Ext(state): Ext<State>,
+    User(user): User,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ActionResult>, ApiErr> {
+    let body: AddPostBody = json_body(&body)?;
+    let id = incident_id(id)?;
+    let post = incident_core::PostId::try_from(body.post_id).map_err(|_| {
+        ApiErr::new(StatusCode::BAD_REQUEST, "invalid", "`post_id` must be a Mattermost post id (26 characters).")
+    })?;
+    Ok(answer(state.app.add_post_to_timeline(&ctx(user), &id, &post).await?))
+}
+
 /// `GET /api/v0/incidents/{id}/timeline`: oldest first.
 pub async fn timeline(
     Ext(state): Ext<State>,

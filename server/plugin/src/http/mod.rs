@@ -53,7 +53,7 @@ pub fn router(state: State) -> Router {
         .route("/api/v0/incidents/{id}/end", post(actions::end))
         .route("/api/v0/incidents/{id}/restart", post(actions::restart))
         .route("/api/v0/incidents/{id}/status", post(actions::status))
-        .route("/api/v0/incidents/{id}/timeline", get(actions::timeline))
+        .route("/api/v0/incidents/{id}/timeline", get(actions::timeline).post(actions::add_post))
         .route(crate::dialogs::START_PATH, post(interactive::start_dialog))
         .route(crate::dialogs::UPDATE_PATH, post(interactive::update_dialog))
         .route(crate::dialogs::END_PATH, post(interactive::end_action))

@@ -299,3 +299,22 @@ fn dismiss_records_the_acknowledgement_and_sets_no_reminder() {
     ended.status = Status::Ended;
     assert_eq!(decide(&ended, &alice, Action::DismissReminder, Timestamp(0)).unwrap_err(), DomainError::AlreadyEnded);
 }
+
+#[test]
+fn a_message_added_to_the_timeline_keeps_an_excerpt_and_its_author() {
+    let alice = member("alice");
+    let add = |message: &str| Action::AddPostToTimeline { author: Some(user("bob")), message: message.into() };
+    let d = decide(&fixtures::incident(), &alice, add("  Replica lag\n is 40 s  "), Timestamp(7)).unwrap();
+    let e = d.incident.timeline.last().unwrap();
+    assert_eq!(
+        (e.kind, e.actor.clone(), e.subject.clone()),
+        (EventKind::PostAdded, Some(user("alice")), Some(user("bob")))
+    );
+    assert_eq!(e.summary, "Replica lag is 40 s");
+    assert!(posts(&d).is_empty(), "nothing is posted");
+    let long = "x".repeat(POST_EXCERPT_CHARS + 50);
+    let d = decide(&fixtures::incident(), &alice, add(&long), Timestamp(7)).unwrap();
+    assert_eq!(d.incident.timeline.last().unwrap().summary.chars().count(), POST_EXCERPT_CHARS + 1);
+    assert_eq!(err(&fixtures::incident(), &alice, add(" \n ")), "That message has no text to add to the timeline.");
+    assert_eq!(decide(&private(), &outsider("eve"), add("hi"), Timestamp(7)).unwrap_err(), DomainError::NotFound);
+}
