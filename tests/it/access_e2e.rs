@@ -180,3 +180,28 @@ async fn the_last_member_stays_and_time_boxed_access_lapses() {
     assert_eq!(status, 404, "lapsed access reads as missing");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoke_the_server_cannot_carry_out_says_so_and_can_be_retried() {
+    let (host, id, channel) = private_incident("access-revoke-fails").await;
+    grant(&host, &id, r#"{"username":"bob"}"#).await;
+    let revoke = format!("/api/v0/incidents/{id}/access/revoke");
+
+    // The server refuses to remove bob: the answer says so and bob stays listed as a member (he can read the channel).
+    host.inject_fault("DeleteChannelMember", Fault::error(500).times(1)).unwrap();
+    let (status, got) = http(&host, "alice", "POST", &revoke, r#"{"username":"bob"}"#).await;
+    assert_eq!(status, 200, "{got}");
+    let message = got["message"].as_str().unwrap();
+    assert!(message.contains("Could not remove @bob") && message.contains("still having access"), "{message}");
+    assert!(in_channel(&host, &channel, "bob"));
+    assert_eq!(access_state(&host, &id, "bob").await.as_deref(), Some("member"));
+
+    // Revoking again retries the removal; now he is out and listed as revoked.
+    let (status, got) = http(&host, "alice", "POST", &revoke, r#"{"username":"bob"}"#).await;
+    assert_eq!(status, 200, "{got}");
+    assert!(!in_channel(&host, &channel, "bob"));
+    assert_eq!(access_state(&host, &id, "bob").await.as_deref(), Some("revoked"));
+    let (status, got) = http(&host, "alice", "POST", &revoke, r#"{"username":"bob"}"#).await;
+    assert_eq!((status, got["detail"].as_str()), (409, Some("@bob does not have access to this incident.")));
+    host.stop().await;
+}

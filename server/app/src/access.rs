@@ -174,18 +174,18 @@ impl App {
         let members = self.people.channel_members(&i.channel).await?;
         let mut entries: Vec<(UserId, AccessState, Option<i64>)> = Vec::new();
         for m in &members {
-            if !i.access.is_revoked(m) {
-                // A member through a time-boxed grant shows when it ends.
-                let until = i.access.invited.iter().find(|g| &g.user == m).and_then(|g| g.expires_at);
-                entries.push((m.clone(), AccessState::Member, until.map(|t| t.millis())));
-            }
+            // Everyone in the channel can read it, so they are listed as members even when revoked (removing them
+            // failed: revoking again retries).
+            // A member through a time-boxed grant shows when it ends.
+            let until = i.access.invited.iter().find(|g| &g.user == m).and_then(|g| g.expires_at);
+            entries.push((m.clone(), AccessState::Member, until.map(|t| t.millis())));
         }
         for g in &i.access.invited {
             if !members.contains(&g.user) && !i.access.is_revoked(&g.user) {
                 entries.push((g.user.clone(), AccessState::Invited, g.expires_at.map(|t| t.millis())));
             }
         }
-        for r in &i.access.revoked {
+        for r in i.access.revoked.iter().filter(|r| !members.contains(r)) {
             entries.push((r.clone(), AccessState::Revoked, None));
         }
         names.ensure(&*self.people, entries.iter().map(|(u, _, _)| u)).await?;

@@ -331,7 +331,9 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
 fn revoke(s: &mut Step, me: UserId, user: Member, channel_members: usize) -> Result<(), DomainError> {
     s.require_private()?;
     let access = &s.next.access;
-    if access.is_revoked(&user.id) || !(user.is_channel_member || access.is_invited(&user.id)) {
+    // Revoked but still in the channel (removing them failed): revoking again retries the removal.
+    let revoked = access.is_revoked(&user.id) && !user.is_channel_member;
+    if revoked || !(user.is_channel_member || access.is_invited(&user.id)) {
         return Err(DomainError::NothingToRevoke(user.username));
     }
     if user.id == s.next.commander {
@@ -341,7 +343,9 @@ fn revoke(s: &mut Step, me: UserId, user: Member, channel_members: usize) -> Res
         return Err(DomainError::LastMember(user.username));
     }
     s.next.access.invited.retain(|g| g.user != user.id);
-    s.next.access.revoked.push(user.id.clone());
+    if !s.next.access.is_revoked(&user.id) {
+        s.next.access.revoked.push(user.id.clone());
+    }
     if user.is_channel_member {
         s.effects.push(Effect::RemoveChannelMember { channel: s.next.channel.clone(), user: user.id.clone() });
     }

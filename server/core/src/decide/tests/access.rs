@@ -71,7 +71,13 @@ fn grant_and_revoke_access() {
     assert!(d.incident.access.is_revoked(&user("dave")));
     assert!(!d.incident.access.is_invited(&user("dave")));
     assert!(d.effects.contains(&Effect::RemoveChannelMember { channel: incident.channel.clone(), user: user("dave") }));
-    assert_eq!(err(&d.incident, &alice, revoke("dave", true, 3)), "@dave does not have access to this incident.");
+    assert_eq!(err(&d.incident, &alice, revoke("dave", false, 3)), "@dave does not have access to this incident.");
+    // Removing dave failed (he is still in the channel): revoking again retries, without a second revoked entry.
+    let again = decide(&d.incident, &alice, revoke("dave", true, 3), Timestamp(2)).unwrap();
+    assert!(
+        again.effects.contains(&Effect::RemoveChannelMember { channel: incident.channel.clone(), user: user("dave") })
+    );
+    assert_eq!(again.incident.access.revoked.iter().filter(|u| **u == user("dave")).count(), 1);
     assert_eq!(
         err(&granted, &alice, revoke("alice", true, 3)),
         "@alice is the commander; change the commander before revoking their access."
