@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
-use crate::select::Facts;
+use crate::select::{Chosen, Facts};
 
 /// One person in "who has access".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,20 +62,12 @@ impl App {
         allow: bool,
     ) -> Result<String, AppError> {
         let mut names = Names::default();
-        let chosen = self.readable(&ctx.user, id, &mut names).await?;
-        let i = &chosen.stored.value;
-        // Only channel members answer (system admins included only if they are in the channel).
-        if !chosen.actor.is_channel_member {
-            return Err(DomainError::Denied(incident_core::DenyReason::NotChannelMember).into());
-        }
-        names.ensure(&*self.people, std::iter::once(requester)).await?;
-        let username = names.users.get(requester).map(|p| p.username.clone()).unwrap_or_else(|| "someone".into());
-        let pending = i.access.requests.iter().any(|r| &r.user == requester && r.pending);
+        let (chosen, member) = self.question_about(ctx, id, requester, &mut names).await?;
+        let pending = chosen.stored.value.access.requests.iter().any(|r| &r.user == requester && r.pending);
         if !pending {
-            return Err(DomainError::NoPendingRequest(username).into());
+            return Err(DomainError::NoPendingRequest(member.username).into());
         }
-        let is_channel_member = self.people.is_channel_member(&i.channel, requester).await?;
-        let member = Member { id: requester.clone(), username: username.clone(), is_channel_member };
+        let username = member.username.clone();
         let action = if allow {
             Action::GrantAccess { to: member, expires_at: None }
         } else {
@@ -83,7 +75,7 @@ impl App {
         };
         let (_, report) = self.apply(ctx, chosen, action, &mut names).await?;
         let done = if allow { format!("You allowed @{username} in.") } else { "You denied the request.".into() };
-        Ok([done, report.text()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n"))
+        Ok(answered(done, report.text()))
     }
 
     /// Remove (`remove`) or Keep on "@x left the channel; remove their access?", by a channel member. A second
@@ -96,14 +88,8 @@ impl App {
         remove: bool,
     ) -> Result<String, AppError> {
         let mut names = Names::default();
-        let chosen = self.readable(&ctx.user, id, &mut names).await?;
-        if !chosen.actor.is_channel_member {
-            return Err(DomainError::Denied(incident_core::DenyReason::NotChannelMember).into());
-        }
-        names.ensure(&*self.people, std::iter::once(user)).await?;
-        let username = names.users.get(user).map(|p| p.username.clone()).unwrap_or_else(|| "someone".into());
-        let is_channel_member = self.people.is_channel_member(&chosen.stored.value.channel, user).await?;
-        let member = Member { id: user.clone(), username: username.clone(), is_channel_member };
+        let (chosen, member) = self.question_about(ctx, id, user, &mut names).await?;
+        let username = member.username.clone();
         let (_, report) =
             self.apply(ctx, chosen, Action::AnswerLeftChannel { user: member, remove }, &mut names).await?;
         let done = if remove {
@@ -111,7 +97,26 @@ impl App {
         } else {
             format!("@{username} keeps access and can rejoin from the incident page.")
         };
-        Ok([done, report.text()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n"))
+        Ok(answered(done, report.text()))
+    }
+
+    /// The common start of an answer to an access question: the incident, if the clicker may read it and is in its
+    /// channel (system admins too only when they are in it), and the person the question is about.
+    async fn question_about(
+        &self,
+        ctx: &Ctx,
+        id: &IncidentId,
+        person: &UserId,
+        names: &mut Names,
+    ) -> Result<(Chosen, Member), AppError> {
+        let chosen = self.readable(&ctx.user, id, names).await?;
+        if !chosen.actor.is_channel_member {
+            return Err(DomainError::Denied(incident_core::DenyReason::NotChannelMember).into());
+        }
+        names.ensure(&*self.people, std::iter::once(person)).await?;
+        let username = names.users.get(person).map(|p| p.username.clone()).unwrap_or_else(|| "someone".into());
+        let is_channel_member = self.people.is_channel_member(&chosen.stored.value.channel, person).await?;
+        Ok((chosen, Member { id: person.clone(), username, is_channel_member }))
     }
 
     /// "Join channel" on the incident page: anyone who may read the incident (team members for a public one,
@@ -215,6 +220,11 @@ impl App {
         let is_channel_member = self.people.is_channel_member(&incident.channel, &person.id).await?;
         Ok(Member { id: person.id, username: person.username, is_channel_member })
     }
+}
+
+/// What the clicker is told: what they did, then any warnings.
+fn answered(done: String, report: String) -> String {
+    [done, report].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
 fn non_empty(text: String, fallback: String) -> String {
