@@ -1,8 +1,8 @@
 //! SIGKILL in the middle of `/incident start` on a 3-node dev host: the server has created the incident's channel
 //! (CreateChannel does its work at once but answers late) when the node running the command is killed. Nothing
 //! half-written survives: after the health check restarts the node and the start journal times out, the activation
-//! sweep retires the orphan channel; every record has its channel and every incident channel its record; the same
-//! start then works.
+//! sweep retires the orphan channel; every record has its channel and every incident channel its record; a reminder
+//! that fell due meanwhile is posted exactly once by the three nodes; the same start then works.
 
 use std::time::Duration;
 
@@ -51,7 +51,14 @@ fn assert_consistent(host: &DevHost) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_killed_mid_start_leaves_nothing_half_written() {
     let host = cluster("crash-mid-start").await;
-    host.execute_command("alice", "town-square", "/incident start Earlier incident").await.unwrap();
+    let team = host.store().get_team_by_name("dev").unwrap().id;
+    let earlier = format!(r#"{{"name":"Earlier incident","team_id":"{team}"}}"#);
+    let created = host.serve_http(Some("alice"), "POST", "/api/v0/incidents", earlier).await;
+    let earlier: Value = serde_json::from_slice(&created.body).unwrap();
+    let (earlier_id, earlier_channel) = (earlier["id"].as_str().unwrap(), earlier["channel_id"].as_str().unwrap());
+    let update = r#"{"message":"Watching","reminder_ms":900000}"#;
+    let r = host.serve_http(Some("alice"), "POST", &format!("/api/v0/incidents/{earlier_id}/status"), update).await;
+    assert_eq!(r.status, 200);
 
     // CreateChannel creates the channel at once and answers 5 s later; the node waiting for it is killed.
     host.inject_fault("CreateChannel", Fault::late(Duration::from_secs(5)).times(1)).unwrap();
@@ -83,6 +90,11 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
     let at = entry["data"]["at"].as_i64().unwrap();
     entry["data"]["at"] = json!(at - i64::try_from(incident_app::START_TIMEOUT_MS).unwrap());
     host.store().kv_set(PLUGIN_ID, &key, &serde_json::to_vec(&entry).unwrap(), 0).unwrap();
+    // The earlier incident's reminder falls due meanwhile: after the restart three nodes race for it.
+    let record_key = format!("inc_{earlier_id}");
+    let mut record: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &record_key).unwrap()).unwrap();
+    record["data"]["reminder"]["next_due"] = json!(at - 60_000);
+    host.store().kv_set(PLUGIN_ID, &record_key, &serde_json::to_vec(&record).unwrap(), 0).unwrap();
     host.restart_plugin().await.unwrap();
     wait_until("the sweep retires the orphan channel", || async {
         host.store().get_channel(&orphan).is_ok_and(|c| c.name.starts_with("failed-"))
@@ -90,6 +102,14 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
     .await;
     wait_until("the journal is empty", || async { keys(&host, "sti_").is_empty() }).await;
     assert_consistent(&host);
+    let reminders = || {
+        let posts = host.store().posts_for_channel(earlier_channel, 0, 200).unwrap();
+        posts.iter().filter(|p| p.message.contains("a status update for") && p.message.contains("is due")).count()
+    };
+    wait_until("the due reminder is posted", || async { reminders() >= 1 }).await;
+    // Long enough for a second node's post to land if the claim let two through.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(reminders(), 1, "the reminder is posted exactly once");
 
     // The same start works now, and the first incident is untouched.
     let reply = host.execute_command("alice", "town-square", "/incident start Payments down").await.unwrap();
