@@ -82,6 +82,18 @@ describe('Registry', () => {
         expect(store.getState().plugins.components.NeedsTeamComponent).toEqual([]);
     });
 
+    it('registers root components in both forms and removes them by id', () => {
+        const {store, registry} = setup();
+        const Modal = () => null;
+        const first = registry.registerRootComponent(Modal);
+        const second = registry.registerRootComponent({component: Modal});
+        expect(store.getState().plugins.components.Root.map((r) => [r.id, r.pluginId, r.component])).toEqual([
+            [first, 'com.example.p', Modal], [second, 'com.example.p', Modal],
+        ]);
+        registry.unregisterComponent(first);
+        expect(store.getState().plugins.components.Root.map((r) => r.id)).toEqual([second]);
+    });
+
     it('registers main menu items in both forms', () => {
         const {store, registry} = setup();
         const action = vi.fn();

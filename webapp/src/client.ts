@@ -1,7 +1,8 @@
 // The plugin's one fetch layer: plugin API under /plugins/<id>/api/v0 and the few /api/v4 calls, with CSRF headers.
 import {pluginId} from './manifest';
 import type {
-    AccessList, AccessRequestResult, ActionResult, IncidentDetail, IncidentList, MessageResult, PluginSettings, TimelineItem, UserSummary,
+    AccessList, AccessRequestResult, ActionResult, ChannelSummary, IncidentDetail, IncidentList, IncidentQuery, MessageResult, Playbook,
+    PlaybookExport, PlaybookImported, PlaybookInput, PlaybookList, PluginSettings, Stats, TimelineItem, UserSummary,
 } from './types';
 
 /** `GET /incidents/{id}/review`. */
@@ -85,6 +86,7 @@ const basename = (): string => window.basename ?? '';
 export const pluginApiUrl = (path: string): string => `${basename()}/plugins/${pluginId}/api/v0${path}`;
 
 const incidentUrl = (id: string, path = ''): string => pluginApiUrl(`/incidents/${encodeURIComponent(id)}${path}`);
+const playbookUrl = (id: string, path = ''): string => pluginApiUrl(`/playbooks/${encodeURIComponent(id)}${path}`);
 const query = (params: Record<string, string>): string =>
     Object.entries(params).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 
@@ -98,7 +100,28 @@ export const client = {
     /** The team's incidents (all statuses, newest first); private ones the user may see only with `includePrivate`. */
     listTeamIncidents: (teamId: string, includePrivate: boolean): Promise<IncidentList> =>
         fetchJson(pluginApiUrl(`/incidents?${query({team_id: teamId, include_private: String(includePrivate)})}`)),
+    /** The team's incident list page: search, filters, sort and paging on the server. */
+    searchIncidents: (q: IncidentQuery): Promise<IncidentList> => fetchJson(pluginApiUrl(`/incidents?${query({
+        team_id: q.teamId, q: q.q.trim(), status: q.status === 'all' ? '' : q.status, commander_id: q.commanderId, sort: q.sort,
+        page: String(q.page), per_page: String(q.perPage), include_private: String(q.includePrivate),
+    })}`)),
     getIncident: (id: string): Promise<IncidentDetail> => fetchJson(incidentUrl(id)),
+    /** Active/ended counts and mean time to resolve, overall and per playbook (only incidents the caller may see). */
+    getStats: (teamId: string): Promise<Stats> => fetchJson(pluginApiUrl(`/stats?${query({team_id: teamId})}`)),
+    /** Adds a post to an incident's timeline (`post_added`); 200 `{message}` (with the saved incident, when the server sends it). */
+    addToTimeline: (id: string, postId: string): Promise<MessageResult & Partial<ActionResult>> => fetchJson(incidentUrl(id, '/timeline'), 'POST', {post_id: postId}),
+    listPlaybooks: (teamId: string, archived: boolean, page = 0, perPage = 50): Promise<PlaybookList> =>
+        fetchJson(pluginApiUrl(`/playbooks?${query({team_id: teamId, archived: String(archived), page: String(page), per_page: String(perPage)})}`)),
+    getPlaybook: (id: string): Promise<Playbook> => fetchJson(playbookUrl(id)),
+    createPlaybook: (teamId: string, input: PlaybookInput): Promise<Playbook> =>
+        fetchJson(pluginApiUrl(`/playbooks?${query({team_id: teamId})}`), 'POST', input),
+    updatePlaybook: (id: string, input: PlaybookInput): Promise<Playbook> => fetchJson(playbookUrl(id), 'PUT', input),
+    archivePlaybook: (id: string): Promise<Playbook> => fetchJson(playbookUrl(id, '/archive'), 'POST', {}),
+    duplicatePlaybook: (id: string): Promise<Playbook> => fetchJson(playbookUrl(id, '/duplicate'), 'POST', {}),
+    /** Where the browser downloads a playbook file (a GET with the session cookie). */
+    playbookExportUrl: (id: string): string => playbookUrl(id, '/export'),
+    importPlaybook: (teamId: string, file: PlaybookExport): Promise<PlaybookImported> =>
+        fetchJson(pluginApiUrl(`/playbooks/import?${query({team_id: teamId})}`), 'POST', file),
     getSettings: (teamId: string): Promise<PluginSettings> => fetchJson(pluginApiUrl(`/settings?${query({team_id: teamId})}`)),
     /** Who has access to a (private) incident: members, invited and revoked people. */
     getAccess: (id: string): Promise<AccessList> => fetchJson(incidentUrl(id, '/access')),
@@ -139,6 +162,12 @@ export const client = {
     /** Members of a channel, for the commander picker (`/api/v4/users?in_channel=`). */
     channelMembers: (channelId: string): Promise<UserSummary[]> =>
         fetchJson(`${basename()}/api/v4/users?${query({in_channel: channelId, per_page: '200'})}`),
+    /** The team's users, for the commander filter and the playbook editor's people pickers. */
+    teamMembers: (teamId: string): Promise<UserSummary[]> =>
+        fetchJson(`${basename()}/api/v4/users?${query({in_team: teamId, active: 'true', per_page: '200'})}`),
+    /** The team's public channels, for the playbook editor's channel pickers. */
+    teamChannels: (teamId: string): Promise<ChannelSummary[]> =>
+        fetchJson(`${basename()}/api/v4/teams/${encodeURIComponent(teamId)}/channels?${query({per_page: '200'})}`),
     executeCommand: (channelId: string, teamId: string, command: string): Promise<unknown> =>
         fetchJson(`${basename()}/api/v4/commands/execute`, 'POST', {channel_id: channelId, team_id: teamId, command}),
     startIncidentFromPost: (postId: string, channelId: string, teamId: string): Promise<unknown> =>

@@ -1,5 +1,6 @@
-// The plugin's one registration file: registers the RHS, header button, post menu action, the incident page (a team
-// route) with its main menu entry, the reducer and event handlers.
+// The plugin's one registration file: registers the RHS, header button, the post menu actions (start an incident,
+// add to an incident timeline, whose modal is a root component), the incident pages (one team route) with their main
+// menu entry, the reducer and event handlers.
 import React from 'react';
 import {FormattedMessage} from 'react-intl';
 import FireIcon from '@mattermost/compass-icons/components/fire';
@@ -7,7 +8,10 @@ import {ApiError, client} from './client';
 import {messages} from './i18n';
 import {pluginId} from './manifest';
 import {incidentPagePath, navigate} from './location';
-import {incidentDelta, incidentsChanged, reducer, selectCurrentTeamId, selectPostChannelId, selectTeamName} from './reducer';
+import {
+    incidentDelta, incidentsChanged, openAddToTimeline, reducer, selectCurrentTeamId, selectPostChannelId, selectTeamName,
+} from './reducer';
+import {AddToTimeline} from './components/add_to_timeline';
 import {IncidentPage} from './components/incident_page';
 import {RHS} from './components/rhs';
 import type {HostStore, IncidentDelta, PluginRegistry} from './types';
@@ -53,7 +57,15 @@ export class Plugin {
             },
         );
 
-        // The incident page: `/<team>/<plugin id>/incidents[/<id>]` (the route is a prefix, so ids below it render it too).
+        // "Add to incident timeline": the modal lives in the Root slot and opens for the post through the plugin's slice.
+        registry.registerRootComponent(AddToTimeline);
+        registry.registerPostDropdownMenuAction(
+            <FormattedMessage {...messages.addToTimeline}/>,
+            (postId: string) => store.dispatch(openAddToTimeline({postId, channelId: selectPostChannelId(store.getState(), postId)})),
+        );
+
+        // The incident pages: `/<team>/<plugin id>/incidents[/<id> | /playbooks[/<id>]]` (the route is a prefix, so
+        // the paths below it render it too).
         registry.registerNeedsTeamRoute('/incidents', IncidentPage);
         registry.registerMainMenuAction(
             <FormattedMessage {...messages.mainMenu}/>,

@@ -1,13 +1,14 @@
-// Helpers for the component tests: JSON responses, a fetch stub routed by method and URL, and rendering inside a
-// host-like Redux store (with the plugin's slice) and IntlProvider.
+// Helpers for the component tests: JSON responses, a fetch stub routed by method and URL, a stand-in for the host's
+// router, and rendering inside a host-like Redux store (with the plugin's slice) and IntlProvider.
 import React, {type ReactElement} from 'react';
 import {vi} from 'vitest';
 import {render} from '@testing-library/react';
 import {Provider} from 'react-redux';
 import {IntlProvider} from 'react-intl';
 import {combineReducers, legacy_createStore} from 'redux';
+import type {HostHistory} from './location';
 import {reducer} from './reducer';
-import type {HostState, Incident, IncidentDetail} from './types';
+import type {HostState, Incident, IncidentDetail, Playbook} from './types';
 
 export const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), {status});
 
@@ -30,6 +31,27 @@ export function stubFetch(route: (call: Call) => Response | Promise<Response> | 
     return calls;
 }
 
+/** A stand-in for Mattermost's browserHistory at `pathname`; `go` moves it and tells the listeners. */
+export function fakeHistory(pathname: string, search = '') {
+    const listeners = new Set<() => void>();
+    const history: HostHistory & {go(path: string): void} = {
+        location: {pathname, search},
+        push: vi.fn((path: string) => history.go(path)),
+        replace: vi.fn((path: string) => history.go(path)),
+        listen: (l) => {
+            listeners.add(l);
+            return () => listeners.delete(l);
+        },
+        go(path: string) {
+            const [p, q] = path.split('?');
+            history.location = {pathname: p, search: q ? `?${q}` : ''};
+            listeners.forEach((l) => l());
+        },
+    };
+    window.WebappUtils = {browserHistory: history};
+    return history;
+}
+
 export const row: Incident = {
     id: 'i1', name: 'Database down', status: 'active', commander_id: 'u1', channel_id: 'c1', is_private: true,
     created_at: Date.now() - 65 * 60000, tasks_done: 1, tasks_total: 2, number: 1, reference: 'INC-00001',
@@ -43,6 +65,21 @@ export function detail(over: Partial<IncidentDetail> = {}): IncidentDetail {
         checklists: [
             {title: 'Triage', items: [{title: 'Page DBA', done: true, assignee_id: null}, {title: 'Fail over', done: false, assignee_id: null}]},
         ],
+        ...over,
+    };
+}
+
+/** A stored playbook: "Outage" with one checklist of two tasks, alice (u1) its creator. */
+export function playbook(over: Partial<Playbook> = {}): Playbook {
+    return {
+        id: 'pb1', team: 't1', title: 'Outage', description: 'When a service is down.',
+        checklists: [{title: 'Triage', items: [
+            {title: 'Page the DBA', description: '', assignees: [], command: '/page dba', due_after_ms: 600000},
+            {title: 'Open a status page', description: 'Public one', assignees: ['u2'], command: null, due_after_ms: null},
+        ]}],
+        reminder_ms: 900000, broadcast_channels: [], always_private: false, private_channel: false, members: ['u1'],
+        automation: {invite: [], default_commander: null, announce_channel: null, create_webhook: null, update_webhook: null, welcome_message: ''},
+        templates: {overview: '', status_update: ''}, archived: false, created_by: 'u1', created_at: 1, updated_at: 1,
         ...over,
     };
 }

@@ -35,6 +35,96 @@ export type PluginSettings = {private_incidents: boolean; enabled_in_team: boole
 
 /** A user as the commander picker shows them. */
 export type UserSummary = Pick<UserProfile, 'id' | 'username'>;
+/** A channel as the playbook editor's channel pickers show them. */
+export type ChannelSummary = Pick<Channel, 'id' | 'name' | 'display_name'>;
+
+/** What the team's incident list asks the server for (`GET /incidents?team_id=&q=&status=&…`). */
+export type IncidentQuery = {
+    teamId: string;
+    q: string;
+    status: 'all' | 'active' | 'ended';
+    commanderId: string;
+    sort: 'newest' | 'oldest' | 'name';
+    /** 0-based. */
+    page: number;
+    perPage: number;
+    includePrivate: boolean;
+};
+
+// Hand-written DTOs: the stats and playbook answers are not generated into generated/dto.ts (yet). They follow
+// server/plugin/src/http/review.rs (`stats`), server/store/src/playbooks.rs (`Playbook`) and
+// server/app/src/playbook_input.rs (`PlaybookInput`), as described in api/openapi.json.
+
+/** Active and ended counts and the mean time to resolve of the incidents the caller may see. */
+export type IncidentCounts = {active: number; ended: number; mean_time_to_resolve_ms: number | null};
+/** `GET /stats?team_id=`: overall, and per playbook (`playbook_id` null: started without one). */
+export type Stats = IncidentCounts & {per_playbook: Array<IncidentCounts & {playbook_id: string | null}>};
+
+export type PlaybookTask = {
+    title: string; description: string; assignees: string[]; command: string | null; due_after_ms: number | null;
+};
+export type PlaybookChecklist = {title: string; items: PlaybookTask[]};
+/** A playbook as stored (`GET /playbooks/{id}`). */
+export type Playbook = {
+    id: string;
+    team: string;
+    title: string;
+    description: string;
+    checklists: PlaybookChecklist[];
+    reminder_ms: number | null;
+    broadcast_channels: string[];
+    always_private: boolean;
+    private_channel: boolean;
+    /** Who may see, use and edit it (the creator is always one). */
+    members: string[];
+    automation: {
+        invite: string[];
+        default_commander: string | null;
+        announce_channel: string | null;
+        create_webhook: string | null;
+        update_webhook: string | null;
+        welcome_message: string;
+    };
+    templates: {overview: string; status_update: string};
+    archived: boolean;
+    created_by: string;
+    created_at: number;
+    updated_at: number;
+};
+/** `GET /playbooks?team_id=&archived=`: one page, by title. */
+export type PlaybookList = {items: Playbook[]; total: number};
+
+export type TaskInput = {
+    title: string; description: string; assignee_ids: string[]; command: string | null; due_after_seconds: number | null;
+};
+export type ChecklistInput = {title: string; items: TaskInput[]};
+/** What `POST /playbooks` and `PUT /playbooks/{id}` take (unknown fields are refused). */
+export type PlaybookInput = {
+    title: string;
+    description: string;
+    checklists: ChecklistInput[];
+    reminder_seconds: number | null;
+    broadcast_channel_ids: string[];
+    always_private: boolean;
+    private_channel: boolean;
+    member_ids: string[];
+    automation: {
+        invite_user_ids: string[];
+        default_commander_id: string | null;
+        announce_channel_id: string | null;
+        create_webhook_url: string | null;
+        update_webhook_url: string | null;
+        welcome_message: string;
+    };
+    templates: {overview: string; status_update: string};
+};
+/** The exported file (`GET /playbooks/{id}/export`), which `POST /playbooks/import` reads. */
+export type PlaybookExport = {format: 'incident-collaboration-playbook'; version: 1; playbook: PlaybookInput};
+/** `POST /playbooks/import`: the new playbook and what was left out. */
+export type PlaybookImported = {playbook: Playbook; warnings: string[]};
+
+/** The post the "Add to incident timeline" modal is for. */
+export type TimelineTarget = {postId: string; channelId: string};
 
 /** The plugin's own slice, mounted by the host at `state['plugins-<id>']`. */
 export type PluginState = {
@@ -44,6 +134,8 @@ export type PluginState = {
     listRevision: number;
     /** The newest version each incident is known to have, from deltas and answers; a view whose copy is older refetches it. */
     versions: Record<string, number>;
+    /** The post whose "Add to incident timeline" modal is open (null: closed). */
+    timelineTarget: TimelineTarget | null;
 };
 
 /**
@@ -107,4 +199,6 @@ export type PluginRegistry = {
     /** A page at `/<team>/<pluginId>/<route>` (a prefix: deeper paths render it too). */
     registerNeedsTeamRoute(route: string, component: ComponentType): string;
     registerMainMenuAction(text: Renderable, action: () => void, mobileIcon?: Renderable): string;
+    /** Rendered in the host's `Root` slot (modals). */
+    registerRootComponent(component: ComponentType): string;
 };

@@ -10,7 +10,8 @@ import {RHSPanel} from './rhs_panel';
 import {Sidebar} from './sidebar';
 import {TopBar} from './top_bar';
 
-function RootComponents() {
+/** The `Root` slot: every plugin's root components (modals), with the slot props. */
+export function RootComponents() {
     const roots = useSelector((s: DevState) => s.plugins.components.Root);
     return <>{roots.map((r) => <Pluggable key={r.id} pluginId={r.pluginId} component={r.component}/>)}</>;
 }

@@ -1,6 +1,6 @@
 // Component tests for the page centre: a registered team route renders the plugin's page (with the slot props) and makes
 // the path's team current; an unmatched path says so with a way back; no path shows the channel view; the main menu
-// runs plugin actions.
+// runs plugin actions; root components render with the slot props.
 import React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {act, fireEvent, render, screen} from '@testing-library/react';
@@ -11,6 +11,7 @@ import {createBrowserHistory} from '../routes';
 import {actions, createDevStore} from '../store';
 import {denim} from '../theme';
 import type {DevSocket} from '../websocket';
+import {RootComponents} from './app';
 import {Center} from './center';
 import {MainMenu} from './main_menu';
 import {HostContext} from './plugin_ui';
@@ -32,6 +33,7 @@ function setup(route: string) {
                 <HostContext.Provider value={{theme: denim, webSocketClient: {} as DevSocket}}>
                     <Center/>
                     <MainMenu/>
+                    <RootComponents/>
                 </HostContext.Provider>
             </IntlProvider>
         </Provider>,
@@ -53,6 +55,18 @@ describe('page centre', () => {
         expect(store.getState().entities.teams.currentTeamId).toBe('t2');
         await act(async () => undefined);
         expect(fetchMock.mock.calls.map(([url]) => url)).toContain('/api/v4/users/me/teams/t2/channels');
+    });
+
+    it('renders plugin root components with the slot props, and drops them when unregistered', () => {
+        const {registry} = setup('');
+        const Modal = vi.fn((props: {theme?: unknown}) => <div data-testid='root-modal'>{props.theme === denim ? 'themed' : 'no theme'}</div>);
+        let id = '';
+        act(() => {
+            id = registry.registerRootComponent(Modal);
+        });
+        expect(screen.getByTestId('root-modal').textContent).toBe('themed');
+        act(() => registry.unregisterComponent(id));
+        expect(screen.queryByTestId('root-modal')).toBeNull();
     });
 
     it('says when no plugin page matches, and goes back to the channel view', () => {

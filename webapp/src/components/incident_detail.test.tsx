@@ -313,7 +313,7 @@ describe('reducer', () => {
         let s = reducer(undefined, {type: 'init'});
         s = reducer(s, incidentDelta({incident_id: 'i1', version: 2, change: 'status'}));
         s = reducer(s, incidentDelta({incident_id: 'i1', version: 1, change: 'status'}));
-        expect(s).toEqual({revision: 0, listRevision: 1, versions: {i1: 2}});
+        expect(s).toEqual({revision: 0, listRevision: 1, versions: {i1: 2}, timelineTarget: null});
         s = reducer(s, incidentDelta({incident_id: 'i1', version: 2}));
         expect(s.listRevision).toBe(1);
         expect(reducer(s, incidentsChanged()).revision).toBe(1);

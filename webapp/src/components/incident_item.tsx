@@ -1,4 +1,5 @@
-// One incident row in the RHS list: name, status, privacy, task progress and start date; a button when it opens.
+// One incident row (RHS and incident page lists): name, status, privacy, reference, commander (when known), task
+// progress and start date; a button when it opens.
 import React from 'react';
 import {useIntl} from 'react-intl';
 import {messages} from '../i18n';
@@ -6,19 +7,23 @@ import type {Incident} from '../types';
 import {PrivateLock} from './incident_header';
 import {styles} from './styles';
 
-export function IncidentItem({incident, onOpen}: {incident: Incident; onOpen?: (id: string) => void}) {
+type Props = {incident: Incident; onOpen?: (id: string) => void; commanderName?: string};
+
+export function IncidentItem({incident, onOpen, commanderName}: Props) {
     const intl = useIntl();
     const active = incident.status === 'active';
     const content = (
         <>
             <div style={styles.itemTitle}>
-                <span>{incident.name}</span>
+                <span data-testid='incident-item-name'>{incident.name}</span>
                 <span style={{...styles.badge, ...(active ? styles.active : styles.ended)}}>
                     {intl.formatMessage(active ? messages.statusActive : messages.statusEnded)}
                 </span>
                 {incident.is_private && <PrivateLock size={14}/>}
             </div>
             <div style={styles.meta}>
+                {incident.reference && `${incident.reference} · `}
+                {commanderName && `${intl.formatMessage(messages.commandedBy, {name: commanderName})} · `}
                 {intl.formatMessage(messages.tasks, {done: incident.tasks_done, total: incident.tasks_total})}
                 {' · '}
                 {intl.formatMessage(messages.started, {

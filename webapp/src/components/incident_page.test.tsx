@@ -4,31 +4,10 @@
 import React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {act, fireEvent, screen} from '@testing-library/react';
-import type {HostHistory} from '../location';
-import {detail, hostEntities, json, renderWithHost, row, stubFetch, type Call} from '../test_utils';
+import {detail, fakeHistory, hostEntities, json, renderWithHost, row, stubFetch, type Call} from '../test_utils';
 import {IncidentPage} from './incident_page';
 
 const PAGE = '/dev/org.incidentcollab.incidents/incidents';
-
-/** A stand-in for Mattermost's browserHistory at `pathname`; `go` moves it and tells the listeners. */
-function fakeHistory(pathname: string, search = '') {
-    const listeners = new Set<() => void>();
-    const history: HostHistory & {go(path: string): void} = {
-        location: {pathname, search},
-        push: vi.fn((path: string) => history.go(path)),
-        listen: (l) => {
-            listeners.add(l);
-            return () => listeners.delete(l);
-        },
-        go(path: string) {
-            const [p, q] = path.split('?');
-            history.location = {pathname: p, search: q ? `?${q}` : ''};
-            listeners.forEach((l) => l());
-        },
-    };
-    window.WebappUtils = {browserHistory: history};
-    return history;
-}
 
 const notFound = () => json({error: 'not_found', detail: 'No incident found.'}, 404);
 
@@ -153,12 +132,14 @@ describe('incident page', () => {
             }
             return c.path === '/incidents/i9' ? json(detail({id: 'i9', name: 'Breach'})) : undefined;
         });
+        const searches = () => calls.filter((c) => c.path.startsWith('/incidents?')).map((c) => c.path);
         const list = await screen.findByTestId('incident-list');
         expect(list.textContent).not.toContain('Breach');
-        expect(calls[0].path).toBe('/incidents?team_id=t1&include_private=false');
+        expect(searches()).toEqual(['/incidents?team_id=t1&sort=newest&page=0&per_page=25&include_private=false']);
         fireEvent.click(screen.getByTestId('incident-show-private'));
         const item = await screen.findByRole('button', {name: 'Open Breach'});
-        expect(calls.at(-1)?.path).toBe('/incidents?team_id=t1&include_private=true');
+        expect(searches().at(-1)).toBe('/incidents?team_id=t1&sort=newest&page=0&per_page=25&include_private=true');
+        expect(history.location.search).toBe('?private=1');
         expect(item.querySelector('[data-testid="incident-private"]')).toBeTruthy();
         fireEvent.click(item);
         expect(history.push).toHaveBeenCalledWith(`${PAGE}/i9`);

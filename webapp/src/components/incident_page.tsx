@@ -1,80 +1,74 @@
-// The incident page, registered with registerNeedsTeamRoute at `/<team>/<plugin id>/incidents`: with an id
-// (`…/incidents/<id>`, or `?id=`) the incident's overview, without one the team's incidents with the
-// "Show private incidents" toggle.
-import React, {useState} from 'react';
+// The incident pages, registered once with registerNeedsTeamRoute at `/<team>/<plugin id>/incidents`:
+// `…/incidents` the team's incidents (stats, search, filters, paging), `…/incidents/<id>` (or `?id=`) one incident's
+// overview, `…/incidents/playbooks` the team's playbooks and `…/incidents/playbooks/<id>` one playbook's editor.
+import React from 'react';
 import {useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
 import ChevronLeftIcon from '@mattermost/compass-icons/components/chevron-left';
-import {client} from '../client';
 import {messages} from '../i18n';
-import {incidentIdFrom, incidentPagePath, navigate, useHostLocation} from '../location';
-import {selectCurrentTeamId, selectListRevision, selectTeamName} from '../reducer';
+import {incidentPagePath, navigate, pageRouteFrom, playbooksPath, useHostLocation} from '../location';
+import {selectCurrentTeamId, selectTeamName} from '../reducer';
 import type {HostState} from '../types';
-import {IncidentItem} from './incident_item';
+import {TeamIncidents} from './incident_list';
 import {IncidentOverview} from './incident_overview';
+import {PageTabs} from './page_tabs';
+import {PlaybookEditor} from './playbook_editor';
+import {PlaybookList} from './playbook_list';
+import {StatsCards} from './stats_cards';
 import {styles} from './styles';
-import {useIncidents} from './use_incidents';
 
-function TeamIncidents({teamId, teamName}: {teamId: string; teamName: string}) {
-    const intl = useIntl();
-    const revision = useSelector(selectListRevision);
-    const [showPrivate, setShowPrivate] = useState(false);
-    const source = teamId ? `${teamId}:${showPrivate}` : '';
-    const {view, retry} = useIncidents(source, () => client.listTeamIncidents(teamId, showPrivate), revision);
-    let body: React.ReactNode;
-    if (!view) {
-        body = <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loading)}</p>;
-    } else if (view.kind === 'error') {
-        body = (
-            <div data-testid='incident-error'>
-                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: view.message})}</p>
-                <button type='button' style={styles.secondaryButton} onClick={retry}>{intl.formatMessage(messages.retry)}</button>
-            </div>
-        );
-    } else if (view.kind === 'empty') {
-        body = <p style={styles.muted} data-testid='incident-empty'>{intl.formatMessage(messages.pageEmpty)}</p>;
-    } else {
-        body = (
-            <ul style={styles.list} data-testid='incident-list'>
-                {view.list.items.map((incident) => (
-                    <IncidentItem key={incident.id} incident={incident} onOpen={(id) => navigate(incidentPagePath(teamName, id))}/>
-                ))}
-            </ul>
-        );
-    }
+function Back({path, label, testid}: {path: string; label: string; testid: string}) {
     return (
-        <div data-testid='incident-team-list'>
-            <h3 style={styles.title}>{intl.formatMessage(messages.pageTitle)}</h3>
-            <label style={styles.muted}>
-                <input type='checkbox' checked={showPrivate} onChange={(e) => setShowPrivate(e.target.checked)} data-testid='incident-show-private'/>
-                {' '}{intl.formatMessage(messages.showPrivate)}
-            </label>
-            {body}
-        </div>
+        <button type='button' style={styles.linkButton} onClick={() => navigate(path)} data-testid={testid}>
+            <ChevronLeftIcon size={14}/>{label}
+        </button>
     );
 }
 
 export function IncidentPage() {
     const intl = useIntl();
-    const location = useHostLocation();
-    const incidentId = incidentIdFrom(location);
+    const route = pageRouteFrom(useHostLocation());
     const teamId = useSelector(selectCurrentTeamId);
     const teamName = useSelector((state: HostState) => selectTeamName(state, teamId));
+
+    let content: React.ReactNode;
+    switch (route.kind) {
+    case 'incident':
+        content = (
+            <>
+                {teamName && <Back path={incidentPagePath(teamName)} label={intl.formatMessage(messages.allIncidents)} testid='incident-page-all'/>}
+                <IncidentOverview key={route.id} incidentId={route.id}/>
+            </>
+        );
+        break;
+    case 'playbook':
+        content = (
+            <>
+                {teamName && <Back path={playbooksPath(teamName)} label={intl.formatMessage(messages.allPlaybooks)} testid='playbook-back'/>}
+                <PlaybookEditor key={route.id} playbookId={route.id}/>
+            </>
+        );
+        break;
+    case 'playbooks':
+        content = (
+            <>
+                <PageTabs current='playbooks' teamName={teamName}/>
+                <PlaybookList key={teamId} teamId={teamId} teamName={teamName}/>
+            </>
+        );
+        break;
+    default:
+        content = (
+            <>
+                <PageTabs current='incidents' teamName={teamName}/>
+                <StatsCards teamId={teamId}/>
+                <TeamIncidents key={teamId} teamId={teamId} teamName={teamName}/>
+            </>
+        );
+    }
     return (
-        <div style={{...styles.root, ...styles.page}} data-testid='incident-page'>
-            <div style={styles.pageBody}>
-                {incidentId ? (
-                    <>
-                        {teamName && (
-                            <button type='button' style={styles.linkButton} onClick={() => navigate(incidentPagePath(teamName))}
-                                data-testid='incident-page-all'>
-                                <ChevronLeftIcon size={14}/>{intl.formatMessage(messages.allIncidents)}
-                            </button>
-                        )}
-                        <IncidentOverview key={incidentId} incidentId={incidentId}/>
-                    </>
-                ) : <TeamIncidents teamId={teamId} teamName={teamName}/>}
-            </div>
+        <div style={{...styles.root, ...styles.page}} data-testid='incident-page' data-page={route.kind}>
+            <div style={styles.pageBody}>{content}</div>
         </div>
     );
 }

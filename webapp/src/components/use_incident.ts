@@ -5,7 +5,7 @@ import {useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
 import {ApiError, client} from '../client';
 import {messages} from '../i18n';
-import {selectKnownVersion, selectRevision} from '../reducer';
+import {selectKnownVersion, selectRevision, selectUsers} from '../reducer';
 import type {HostState, IncidentDetail} from '../types';
 import {errorText} from './format';
 
@@ -73,9 +73,9 @@ export function useNow(): number {
 /** `@name` material: a user's username from the host's profiles, or "someone". */
 export function useUserName(): (userId: string | null) => string {
     const intl = useIntl();
-    const profiles = useSelector((state: HostState) => state.entities?.users?.profiles);
+    const profiles = useSelector(selectUsers);
     return useCallback(
-        (userId: string | null) => (userId && profiles?.[userId]?.username) || intl.formatMessage(messages.someone),
+        (userId: string | null) => (userId && profiles[userId]?.username) || intl.formatMessage(messages.someone),
         [profiles, intl],
     );
 }

@@ -77,6 +77,29 @@ async function alicesPrivateIncident(page, baseUrl, alice, label) {
     return {team, incident, name};
 }
 
+/** The team `dev` (or the user's first) of a signed-in `otherUser`. */
+async function devTeam(user) {
+    const teams = await user.call('GET', '/api/v4/users/me/teams');
+    return teams.find((t) => t.name === 'dev') ?? teams[0];
+}
+
+/** The names shown by the incident list page, in order. */
+const listedNames = (view) => view.getByTestId('incident-list').getByTestId('incident-item-name').allTextContents();
+
+/** Waits until the incident list shows exactly `names` (the list refetches after each change). */
+async function waitForListed(view, names, timeoutMs = 10000) {
+    const until = Date.now() + timeoutMs;
+    let got = [];
+    while (Date.now() < until) {
+        got = await view.getByTestId('incident-list').count() ? await listedNames(view) : [];
+        if (JSON.stringify(got) === JSON.stringify(names)) {
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the list shows ${JSON.stringify(got)}, expected ${JSON.stringify(names)}`);
+}
+
 export const tests = [
     {
         name: 'slash command gets an ephemeral reply',
@@ -315,6 +338,176 @@ export const tests = [
             // Back to a channel: the channel view returns.
             await page.getByTestId('channel-link').first().click();
             await page.locator('[data-testid="message-box"]:not([disabled])').waitFor();
+        },
+    },
+    {
+        name: 'incident list page: search, status filter and paging from the server',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            const alice = await otherUser(page, baseUrl, 'alice');
+            try {
+                // Three incidents over REST with a common prefix; the second one ended.
+                const team = await devTeam(alice);
+                const prefix = `Listing ${Date.now() % 100000}`;
+                const names = ['Alpha', 'Bravo', 'Charlie'].map((n) => `${prefix} ${n}`);
+                const started = [];
+                for (const name of names) {
+                    started.push(await alice.call('POST', `${API}/incidents`, {name, team_id: team.id}));
+                }
+                await alice.call('POST', `${API}/incidents/${started[1].id}/end`, {confirm: true});
+
+                // The list page, two per page, searching for the prefix (the search lives in the URL).
+                await page.goto(routeUrl(baseUrl, `/${team.name}/${PLUGIN_ID}/incidents?q=${encodeURIComponent(prefix)}&per_page=2`));
+                const view = page.locator(`[data-testid="plugin-route"][data-plugin-id="${PLUGIN_ID}"]`);
+                await view.getByTestId('incident-stats').waitFor();
+                await waitForListed(view, [names[2], names[1]]);
+                await view.getByTestId('pager-range').filter({hasText: '1–2 of 3'}).waitFor();
+                await shot('page-1');
+                await view.getByTestId('pager-next').click();
+                await waitForListed(view, [names[0]]);
+                await view.getByTestId('pager-range').filter({hasText: '3–3 of 3'}).waitFor();
+                if (!(await view.getByTestId('pager-next').isDisabled())) {
+                    throw new Error('"Next" is enabled on the last page');
+                }
+                if (!new URL(page.url()).searchParams.get('route')?.includes('page=1')) {
+                    throw new Error(`the page is not in the URL: ${page.url()}`);
+                }
+                await view.getByTestId('pager-prev').click();
+                await waitForListed(view, [names[2], names[1]]);
+
+                // Search for one by its whole name.
+                await view.getByTestId('incident-search').fill(names[0]);
+                await waitForListed(view, [names[0]]);
+                await view.getByTestId('pager-range').filter({hasText: '1–1 of 1'}).waitFor();
+
+                // Back to the prefix: ended vs active.
+                await view.getByTestId('incident-search').fill(prefix);
+                await waitForListed(view, [names[2], names[1]]);
+                await view.getByTestId('incident-filter-status').selectOption('ended');
+                await waitForListed(view, [names[1]]);
+                await view.getByTestId('incident-filter-status').selectOption('active');
+                await waitForListed(view, [names[2], names[0]]);
+                await view.getByTestId('pager-range').filter({hasText: '1–2 of 2'}).waitFor();
+                await shot('active');
+
+                // A row opens the incident's page.
+                await view.getByRole('button', {name: `Open ${names[0]}`}).click();
+                await view.locator(`[data-testid="incident-overview"][data-incident-id="${started[0].id}"]`).waitFor();
+            } finally {
+                await alice.close();
+            }
+        },
+    },
+    {
+        name: 'playbook editor: create, a checklist of two tasks, save, reload',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            const admin = await otherUser(page, baseUrl, 'admin');
+            try {
+                const team = await devTeam(admin);
+                const title = `Browser playbook ${Date.now() % 100000}`;
+                await page.goto(routeUrl(baseUrl, `/${team.name}/${PLUGIN_ID}/incidents/playbooks`));
+                const view = page.locator(`[data-testid="plugin-route"][data-plugin-id="${PLUGIN_ID}"]`);
+                await view.getByTestId('playbook-new-title').fill(title);
+                await view.getByTestId('playbook-create').click();
+
+                // The editor of the new playbook.
+                const editor = view.getByTestId('playbook-editor');
+                await editor.waitFor();
+                const id = await editor.getAttribute('data-playbook-id');
+                await editor.getByTestId('playbook-add-checklist-input').fill('Triage');
+                await editor.getByTestId('playbook-add-checklist-input').press('Enter');
+                const checklist = editor.getByTestId('playbook-checklist');
+                await checklist.waitFor();
+                for (const task of ['Page the DBA', 'Fail over']) {
+                    await checklist.getByTestId('playbook-add-task-input').fill(task);
+                    await checklist.getByTestId('playbook-add-task').click();
+                }
+                await checklist.getByTestId('playbook-task-command').nth(1).fill('/echo failing over');
+                await editor.getByTestId('playbook-reminder').fill('15');
+                await editor.getByTestId('playbook-save').click();
+                await editor.getByTestId('playbook-saved').waitFor();
+                const errors = await editor.getByTestId('playbook-save-error').count();
+                if (errors) {
+                    throw new Error(`saving failed: ${await editor.getByTestId('playbook-save-error').textContent()}`);
+                }
+                await shot('saved');
+
+                // After a reload the editor reads it back from the server.
+                await page.reload();
+                const again = view.locator(`[data-testid="playbook-editor"][data-playbook-id="${id}"]`);
+                await again.waitFor();
+                const titles = await again.getByTestId('playbook-task-title').evaluateAll((els) => els.map((e) => e.value));
+                const lists = await again.getByTestId('playbook-checklist-title').evaluateAll((els) => els.map((e) => e.value));
+                const command = await again.getByTestId('playbook-task-command').nth(1).inputValue();
+                if (JSON.stringify([lists, titles, command]) !== JSON.stringify([['Triage'], ['Page the DBA', 'Fail over'], '/echo failing over'])) {
+                    throw new Error(`after a reload: ${JSON.stringify([lists, titles, command])}`);
+                }
+                if (await again.getByTestId('playbook-title').inputValue() !== title) {
+                    throw new Error('the title did not come back');
+                }
+                const stored = await admin.call('GET', `${API}/playbooks/${id}`);
+                if (stored.reminder_ms !== 15 * 60000 || stored.checklists[0].items.length !== 2) {
+                    throw new Error(`stored: ${JSON.stringify(stored)}`);
+                }
+
+                // The playbooks tab lists it.
+                await page.goto(routeUrl(baseUrl, `/${team.name}/${PLUGIN_ID}/incidents/playbooks`));
+                await view.locator(`[data-testid="playbook-item"][data-playbook-id="${id}"]`, {hasText: '1 checklist · 2 tasks'}).waitFor();
+            } finally {
+                await admin.close();
+            }
+        },
+    },
+    {
+        name: 'post menu adds a message from town-square to an incident timeline',
+        async run(page, baseUrl, shot) {
+            await openPage(page, baseUrl);
+            const admin = await otherUser(page, baseUrl, 'admin');
+            try {
+                const team = await devTeam(admin);
+                const name = `Timeline target ${Date.now() % 100000}`;
+                const incident = await admin.call('POST', `${API}/incidents`, {name, team_id: team.id});
+
+                // A message in town-square, then its menu: "Add to incident timeline".
+                await page.locator('[data-testid="channel-link"][data-channel-name="town-square"]').click();
+                const text = `Saw errors in the load balancer ${Date.now() % 100000}`;
+                await page.getByTestId('message-box').fill(text);
+                await page.getByTestId('message-box').press('Enter');
+                const post = page.locator('[data-testid="post"]', {hasText: text});
+                await post.waitFor();
+                const postId = await post.getAttribute('data-post-id');
+                await post.getByTestId('post-menu-button').click();
+                await post.locator(`[data-testid="post-menu-item"][data-plugin-id="${PLUGIN_ID}"]`, {hasText: 'Add to incident timeline'}).click();
+
+                const modal = page.getByTestId('timeline-add-modal');
+                await modal.waitFor();
+                await modal.getByTestId('timeline-add-select').selectOption(incident.id);
+                await shot('modal');
+                await modal.getByTestId('timeline-add-submit').click();
+                await modal.locator('[data-testid="timeline-add-result"], [data-testid="timeline-add-error"]').first().waitFor();
+                if (await modal.getByTestId('timeline-add-error').count()) {
+                    throw new Error(`adding failed: ${await modal.getByTestId('timeline-add-error').textContent()}`);
+                }
+                await modal.getByTestId('timeline-add-cancel').click();
+                await modal.waitFor({state: 'detached'});
+
+                // The incident's timeline has it.
+                const timeline = await admin.call('GET', `${API}/incidents/${incident.id}/timeline`);
+                const added = timeline.filter((e) => e.kind === 'post_added');
+                if (added.length !== 1 || !added[0].summary.includes('load balancer')) {
+                    throw new Error(`timeline of ${incident.id} after adding post ${postId}: ${JSON.stringify(timeline)}`);
+                }
+                // And the RHS shows it in the incident channel.
+                await page.locator('[data-testid="channel-link"]', {hasText: name}).click();
+                await page.locator(`[data-testid="channel-header-button"][data-plugin-id="${PLUGIN_ID}"]`).click();
+                const detail = page.locator(`[data-testid="rhs"][data-plugin-id="${PLUGIN_ID}"]`).getByTestId('incident-detail');
+                await detail.getByTestId('incident-name').filter({hasText: name}).waitFor();
+                await detail.getByTestId('incident-timeline-toggle').click();
+                await detail.locator('[data-testid="incident-timeline-event"][data-kind="post_added"]').waitFor();
+            } finally {
+                await admin.close();
+            }
         },
     },
 ];
