@@ -1,13 +1,17 @@
 //! `make bench` (incidents): commands through the real plugin on the dev host (latency and PluginAPI calls per
-//! invocation), and list/search with 100,000 incidents in the store (activation rebuild, p50/p99, KV reads per page).
+//! invocation), and list/search with 100,000 incidents in the store (activation rebuild, p50/p99, KV reads per page),
+//! next to baseline (a), the first KV-backed incident plugin's one-headers-key strategy, over the same store and data
+//! in the same run.
 
-use async_trait::async_trait;
-use devhost::store::Store as HostStore;
+#[path = "common/kv_baseline.rs"]
+mod kv_baseline;
+#[path = "common/seed.rs"]
+mod seed;
+
 use devhost::{DevHost, DevHostConfig, PluginState};
-use incident_core::{ChannelId, IncidentId, StartIds, StartParams, TeamId, Timestamp, UserId, Visibility, start};
-use incident_store::{Expect, Kv, KvError, Store};
 use incident_tests::report::{ms, percentiles, write_section};
-use std::sync::{Arc, Mutex};
+use kv_baseline::{Baseline, HEADERS_KEY, Header};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 const INCIDENTS: u64 = 100_000;
@@ -106,90 +110,43 @@ fn per(before: (u64, u64), after: (u64, u64)) -> f64 {
     (after.1 - before.1) as f64 / (after.0 - before.0).max(1) as f64
 }
 
-/// The store's `Kv` port straight onto the dev host's SQLite file, to seed without going through the plugin.
-struct HostKv {
-    store: Mutex<HostStore>,
-    plugin: String,
+/// Latencies of list pages and searches, and the KV reads they cost.
+struct Figures {
+    pages: Vec<Duration>,
+    searches: Vec<Duration>,
+    kv_reads: f64,
 }
 
-#[async_trait]
-impl Kv for HostKv {
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, KvError> {
-        let v =
-            self.store.lock().unwrap().kv_get(&self.plugin, key).map_err(|e| KvError::Unavailable(e.to_string()))?;
-        Ok((!v.is_empty()).then_some(v))
-    }
-    async fn set(&self, key: &str, value: &[u8], expect: Expect<'_>, _ttl: Option<u64>) -> Result<bool, KvError> {
-        let options = devhost::store::KvSetOptions {
-            atomic: !matches!(expect, Expect::Anything),
-            old_value: match expect {
-                Expect::Bytes(b) => b.to_vec(),
-                _ => Vec::new(),
-            },
-            expire_in_seconds: 0,
-        };
-        self.store
-            .lock()
-            .unwrap()
-            .kv_set_with_options(&self.plugin, key, value, &options)
-            .map_err(|e| KvError::Unavailable(e.to_string()))
-    }
-    async fn delete(&self, key: &str) -> Result<(), KvError> {
-        self.store.lock().unwrap().kv_delete(&self.plugin, key).map_err(|e| KvError::Unavailable(e.to_string()))
-    }
-    async fn list(&self, _prefix: &str) -> Result<Vec<String>, KvError> {
-        unreachable!("seeding never lists")
-    }
+const LIST_PAGES: usize = 200;
+const SEARCHES: usize = 100;
+const PER_PAGE: usize = 20;
+
+fn kv_gets(host: &DevHost) -> u64 {
+    host.api_calls().per_rpc.get("KVGet").copied().unwrap_or(0)
 }
 
-fn id(prefix: char, n: u64) -> String {
-    format!("{prefix}{n:025}")
+/// Ids of a REST list answer.
+fn ids_of(body: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn list_at_scale(bundle: &std::path::Path) -> String {
     let dir = data_dir("scale");
     let host = DevHost::start(DevHostConfig::new(bundle, &dir)).await.unwrap();
-    let plugin = host.plugin_id();
-    let admin = host.user_id("admin").unwrap();
-    let real_team = host.store().teams_for_user(&admin).unwrap()[0].id.clone();
-    let kv: Arc<dyn Kv> =
-        Arc::new(HostKv { store: Mutex::new(HostStore::open(&dir.join("devhost.db")).unwrap()), plugin });
-    let store = Store::new(kv);
 
     eprintln!("bench: seeding {INCIDENTS} incidents");
     // 100,000 incidents over 10 teams; the first team is the seeded one, so the admin can list it.
     let seeded = Instant::now();
-    let reporter = UserId::try_from(admin.clone()).unwrap();
-    for n in 0..INCIDENTS {
-        let team = if n % TEAMS == 0 { real_team.clone() } else { id('t', n % TEAMS) };
-        let team = TeamId::try_from(team).unwrap();
-        let number = store.allocate_number(&team).await.unwrap();
-        let ids = StartIds {
-            incident: IncidentId::try_from(id('i', n)).unwrap(),
-            channel: ChannelId::try_from(id('c', n)).unwrap(),
-            number,
-        };
-        let params = StartParams {
-            name: format!("Outage {n} in service {}", n % 97),
-            description: "Seeded for the list benchmark.".into(),
-            team: team.clone(),
-            reporter: reporter.clone(),
-            commander: None,
-            visibility: Visibility::Public,
-            playbook: None,
-            checklists: Vec::new(),
-            invite: Vec::new(),
-            reminder_ms: None,
-            announce_in: None,
-            create_webhook: None,
-            automation: Default::default(),
-        };
-        let incident = start(params, ids.clone(), Timestamp(1_700_000_000_000 + n as i64)).unwrap().incident;
-        store.index_channel(&ids.channel, &ids.incident).await.unwrap();
-        store.index_team(&team, number, &ids.incident).await.unwrap();
-        store.create(&incident).await.unwrap();
-    }
+    let mut headers = BTreeMap::new();
+    let real_team = seed::incidents(&host, &dir, INCIDENTS, TEAMS, |i| {
+        headers.insert(i.id.to_string(), Header::of(i));
+    })
+    .await;
     let seed_time = seeded.elapsed();
+    // The baseline's one key, written once straight into the store (its write path is not what is compared).
+    let headers = kv_baseline::encode(&headers);
+    host.store().kv_set(&host.plugin_id(), HEADERS_KEY, &headers, 0).unwrap();
 
     let began = Instant::now();
     host.restart_plugin().await.unwrap();
@@ -197,17 +154,7 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
     let state = host.plugin_state();
     assert_eq!(state.state, PluginState::Active, "{}", state.message);
     // Activation waits at most 10 s for the read model; the rest of the rebuild runs in the background.
-    let per_team = INCIDENTS / TEAMS;
-    let probe = format!("/api/v0/incidents?team_id={real_team}&per_page=1");
-    loop {
-        let r = host.serve_http(Some("admin"), "GET", &probe, Vec::new()).await;
-        let total = serde_json::from_slice::<serde_json::Value>(&r.body).ok().and_then(|v| v["total"].as_u64());
-        if total == Some(per_team) {
-            break;
-        }
-        assert!(began.elapsed() < Duration::from_secs(600), "the read model never held all {per_team} incidents");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    seed::wait_for_read_model(&host, &real_team, INCIDENTS / TEAMS, Duration::from_secs(600)).await;
     let rebuilt = began.elapsed();
     eprintln!(
         "bench: seeded in {:.1} s, activated in {:.1} s, rebuilt in {:.1} s",
@@ -216,30 +163,22 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
         rebuilt.as_secs_f64()
     );
 
-    let mut pages = Vec::new();
-    let mut searches = Vec::new();
-    let before = (calls_of(&host, "ServeHTTP"), host.api_calls().per_rpc.get("KVGet").copied().unwrap_or(0));
-    for page in 0..200 {
-        let path = format!("/api/v0/incidents?team_id={real_team}&page={page}&per_page=20");
-        let t = Instant::now();
-        let r = host.serve_http(Some("admin"), "GET", &path, Vec::new()).await;
-        pages.push(t.elapsed());
-        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    }
-    for q in 0..100 {
-        let path = format!("/api/v0/incidents?team_id={real_team}&q=service%20{}&per_page=20", q % 97);
-        let t = Instant::now();
-        let r = host.serve_http(Some("admin"), "GET", &path, Vec::new()).await;
-        searches.push(t.elapsed());
-        assert_eq!(r.status, 200);
-    }
-    let after = (calls_of(&host, "ServeHTTP"), host.api_calls().per_rpc.get("KVGet").copied().unwrap_or(0));
-    let requests = (after.0.0 - before.0.0).max(1);
-    let kv_reads = (after.1 - before.1) as f64 / requests as f64;
-    let calls = (after.0.1 - before.0.1) as f64 / requests as f64;
+    let baseline = Baseline::connect(host.node_api_addrs()[0]);
+    same_pages(&host, &baseline, &real_team).await;
+    eprintln!("bench: list and search, ours and baseline (a) interleaved");
+    let before = calls_of(&host, "ServeHTTP");
+    let load_before = load_average();
+    let (mut ours, mut base) = compare(&host, &baseline, &real_team).await;
+    let load = format!("{load_before} before, {} after", load_average());
+    let after = calls_of(&host, "ServeHTTP");
+    let calls = (after.1 - before.1) as f64 / (after.0 - before.0).max(1) as f64;
     host.stop().await;
-    let (p50, p99, _) = percentiles(&mut pages);
-    let (s50, s99, _) = percentiles(&mut searches);
+
+    let (p50, p99, _) = percentiles(&mut ours.pages);
+    let (s50, s99, _) = percentiles(&mut ours.searches);
+    let (b50, b99, _) = percentiles(&mut base.pages);
+    let (bs50, bs99, _) = percentiles(&mut base.searches);
+    let ratio = |b: Duration, o: Duration| format!("{:.1}×", b.as_secs_f64() / o.as_secs_f64().max(1e-9));
     format!(
         "| {INCIDENTS} incidents over {TEAMS} teams | figure |\n|---|---|\n\
          | seeding through incident-store (4 KV writes each, not timed as a goal) | {:.1} s |\n\
@@ -247,8 +186,24 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
          | restart → read model holds every incident (rebuild from KV) | {} |\n\
          | list page of 20 (admin, one team of {}), p50 / p99 (goal p50 < 20 ms) | {} / {} |\n\
          | text search, 20 per page, p50 / p99 | {} / {} |\n\
-         | KV reads per list or search request | {kv_reads:.1} |\n\
-         | PluginAPI calls per list or search request | {calls:.1} |\n",
+         | KV reads per list or search request | {:.1} |\n\
+         | PluginAPI calls per list or search request | {calls:.1} |\n\n\
+         | same store, same run: ours vs baseline (a) | ours (REST through ServeHTTP, read model) | baseline (a) \
+         (one headers key + one KV read per incident, PluginAPI over gRPC) | baseline / ours |\n|---|---|---|---|\n\
+         | list page of 20, p50 | {} | {} | {} |\n\
+         | list page of 20, p99 | {} | {} | {} |\n\
+         | text search, 20 per page, p50 | {} | {} | {} |\n\
+         | text search, 20 per page, p99 | {} | {} | {} |\n\
+         | KV reads per request | {:.1} | {:.1} | |\n\
+         | requests timed (list + search) | {} + {} | {} + {} | |\n\n\
+         Baseline (a) is the first KV-backed incident plugin's strategy: one key (`{HEADERS_KEY}`, {:.1} MB of JSON \
+         for {INCIDENTS} headers) loaded whole by every list or search, filtered and sorted in memory, then one \
+         `KVGet` per incident on the page. It runs in the bench process through the plugin's own gRPC PluginAPI \
+         client (`mm::grpc::GrpcApi`) against node 0's PluginAPI server, over the same SQLite store; ours is timed \
+         through `DevHost::serve_http` (ServeHTTP into the plugin, access check, JSON answer), so the baseline is \
+         spared a hop and the ratio is a lower bound. The two take turns request by request, so both see the same \
+         machine load (1-minute load average {load}; the machine is shared). Both return the same incidents and \
+         totals for the same page (checked).\n",
         seed_time.as_secs_f64(),
         ms(activation),
         ms(rebuilt),
@@ -257,5 +212,92 @@ async fn list_at_scale(bundle: &std::path::Path) -> String {
         ms(p99),
         ms(s50),
         ms(s99),
+        ours.kv_reads,
+        ms(p50),
+        ms(b50),
+        ratio(b50, p50),
+        ms(p99),
+        ms(b99),
+        ratio(b99, p99),
+        ms(s50),
+        ms(bs50),
+        ratio(bs50, s50),
+        ms(s99),
+        ms(bs99),
+        ratio(bs99, s99),
+        ours.kv_reads,
+        base.kv_reads,
+        ours.pages.len(),
+        ours.searches.len(),
+        base.pages.len(),
+        base.searches.len(),
+        headers.len() as f64 / 1e6,
     )
+}
+
+/// The 1-minute load average: others may share the machine, and the figures move with it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().next().unwrap_or("?").to_owned()
+}
+
+fn list_path(team: &str, page: usize) -> String {
+    format!("/api/v0/incidents?team_id={team}&page={page}&per_page={PER_PAGE}")
+}
+
+fn search_text(q: usize) -> String {
+    format!("service {}", q % 97)
+}
+
+fn search_path(team: &str, q: usize) -> String {
+    format!("/api/v0/incidents?team_id={team}&q={}&per_page={PER_PAGE}", search_text(q).replace(' ', "%20"))
+}
+
+/// Our REST list/search and baseline (a) on the same requests, interleaved (which goes first alternates), so both
+/// see the same machine load.
+async fn compare(host: &DevHost, baseline: &Baseline, team: &str) -> (Figures, Figures) {
+    let requests: Vec<(String, Option<String>, usize)> = (0..LIST_PAGES)
+        .map(|page| (list_path(team, page), None, page))
+        .chain((0..SEARCHES).map(|q| (search_path(team, q), Some(search_text(q)), 0)))
+        .collect();
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    let (mut our_reads, mut base_reads) = (0, 0);
+    for (i, (path, text, page)) in requests.iter().enumerate() {
+        for turn in [i % 2, 1 - i % 2] {
+            let reads = kv_gets(host);
+            let t = Instant::now();
+            if turn == 0 {
+                let r = host.serve_http(Some("admin"), "GET", path, Vec::new()).await;
+                ours.push(t.elapsed());
+                assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+                our_reads += kv_gets(host) - reads;
+            } else {
+                let (found, _) = baseline.list(team, text.as_deref(), *page, PER_PAGE).await;
+                base.push(t.elapsed());
+                assert!(!found.is_empty());
+                base_reads += kv_gets(host) - reads;
+            }
+        }
+    }
+    let n = requests.len() as f64;
+    let split = |mut all: Vec<Duration>, kv_reads: u64| {
+        let searches = all.split_off(LIST_PAGES);
+        Figures { pages: all, searches, kv_reads: kv_reads as f64 / n }
+    };
+    (split(ours, our_reads), split(base, base_reads))
+}
+
+/// The comparison is fair only if both answer the same question: same incidents, same order, same totals.
+async fn same_pages(host: &DevHost, baseline: &Baseline, team: &str) {
+    for (path, text, page) in [
+        (list_path(team, 0), None, 0),
+        (list_path(team, 137), None, 137),
+        (search_path(team, 5), Some(search_text(5)), 0),
+    ] {
+        let r = host.serve_http(Some("admin"), "GET", &path, Vec::new()).await;
+        let total = serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["total"].as_u64().unwrap();
+        let (found, matched) = baseline.list(team, text.as_deref(), page, PER_PAGE).await;
+        let base: Vec<String> = found.iter().map(|i| i.id.to_string()).collect();
+        assert_eq!(ids_of(&r.body), base, "{path}: the baseline pages like the plugin");
+        assert_eq!(total, matched as u64, "{path}: same total");
+    }
 }

@@ -3,12 +3,24 @@
 
 use incident_core::render;
 use incident_core::{Action, Author, DomainError, Effect, Incident, UserId, decide};
-use incident_store::{MAX_ATTEMPTS, StoreError};
+use incident_store::StoreError;
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
 use crate::ports::AccessQuestion;
 use crate::select::Chosen;
+
+/// How many times a decision is re-made on a fresh read before the user is asked to try again.
+pub const SAVE_ATTEMPTS: u32 = 10;
+
+/// The pause before re-reading after a lost compare-and-set: random (so racing writers spread out) and growing,
+/// up to 5 ms × 2^attempt, at most 100 ms.
+fn backoff(attempt: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let cap_us = (5_000u64 << attempt.min(5)).min(100_000);
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    std::time::Duration::from_micros(random % (cap_us + 1))
+}
 
 /// What a saved decision produced for the person who asked.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +48,7 @@ impl App {
         names: &mut Names,
     ) -> Result<(Incident, Report), AppError> {
         let Chosen { mut stored, actor } = chosen;
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..SAVE_ATTEMPTS {
             let decision = decide(&stored.value, &actor, action.clone(), ctx.now)?;
             match self.store.save(&stored, decision.incident).await {
                 Ok(saved) => {
@@ -45,6 +57,7 @@ impl App {
                     return Ok((saved.value, report));
                 }
                 Err(StoreError::Conflict) => {
+                    tokio::time::sleep(backoff(attempt)).await;
                     let id = stored.value.id.clone();
                     stored = self.store.load(&id).await?.ok_or(AppError::Domain(DomainError::NotFound))?;
                 }
@@ -163,6 +176,22 @@ impl App {
             Effect::RunSlashCommand { command, .. } => report.warnings.push(format!(
                 "The plugin API of this server cannot run slash commands for you; run `{command}` yourself."
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_is_random_within_a_growing_cap() {
+        for attempt in 0..12 {
+            let cap = Duration::from_micros((5_000u64 << attempt.min(5)).min(100_000));
+            let samples: Vec<Duration> = (0..200).map(|_| backoff(attempt)).collect();
+            assert!(samples.iter().all(|d| *d <= cap), "attempt {attempt}: over {cap:?}");
+            assert!(samples.iter().any(|d| *d != samples[0]), "attempt {attempt}: not random");
         }
     }
 }
