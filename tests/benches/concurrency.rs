@@ -102,7 +102,7 @@ async fn calibrate(host: &DevHost, t: &Target) -> f64 {
 #[derive(Default)]
 struct UserRun {
     saved: u64,
-    /// 503 "try again": the plugin lost compare-and-set 5 times in a row and saved nothing.
+    /// 503 "try again": the plugin lost compare-and-set `SAVE_ATTEMPTS` times in a row and saved nothing.
     busy: u64,
     latencies: Vec<Duration>,
     /// Every answer's latency, saved or 503.
@@ -278,13 +278,14 @@ fn report(runs: &[UserRun], m: &Measured) -> String {
     let (host_cpu, cpu) = cpu.split_last().unwrap();
     let node_calls = node_calls.iter().map(u64::to_string).collect::<Vec<_>>().join(" / ");
     let cpu = cpu.iter().map(|c| format!("{c:.1} s")).collect::<Vec<_>>().join(" / ");
+    let attempts = incident_app::SAVE_ATTEMPTS;
     format!(
         "| {USERS} users × 1 incident × {NODES} plugin processes, {:.1} s | figure |\n|---|---|\n\
          | toggles saved (200) | {saved} ({least}…{most} per user) |\n\
          | throughput (saved toggles per second) | {:.1} ops/s |\n\
          | latency of a saved toggle, p50 / p99 / max | {} / {} / {} |\n\
          | latency of any answer (saved or 503), p50 / p99 / max | {} / {} / {} |\n\
-         | \"try again\" answers (503: compare-and-set lost 5 times in a row, nothing saved; the user tried again) \
+         | \"try again\" answers (503: compare-and-set lost {attempts} times in a row, nothing saved; the user tried again) \
          | {busy} ({:.1}% of requests) |\n\
          | compare-and-set conflicts retried (`KVSetWithOptions` calls − {sets_per_toggle:.1} × saved toggles) \
          | {conflicts:.0} ({:.2} per saved toggle) |\n\
@@ -299,7 +300,7 @@ fn report(runs: &[UserRun], m: &Measured) -> String {
          and the version moved once per saved toggle; afterwards every node's read model shows the same count of \
          done tasks. Conflicts: an uncontended toggle makes {sets_per_toggle:.1} `KVSetWithOptions` call(s) \
          (measured first, {CALIBRATION} toggles), so every call beyond that is a write that lost compare-and-set \
-         and was re-read and re-decided (a 503 is 5 of them). Users send their next toggle as soon as the last \
+         and was re-read and re-decided (a 503 is {attempts} of them, with a random growing pause between tries). Users send their next toggle as soon as the last \
          one answers; the dev host hands ServeHTTP (and the other hooks) to its nodes round-robin. Each toggle also \
          posts in the channel and appends a timeline event, so the record grows during the run.\n",
         elapsed.as_secs_f64(),

@@ -26,6 +26,7 @@ mod start;
 mod views;
 
 pub use access::{AccessEntry, AccessState};
+pub use act::SAVE_ATTEMPTS;
 pub use app::{App, Ctx, Ports};
 pub use commands::{Outcome, UpdatePrefill};
 pub use error::{AppError, ErrorKind};

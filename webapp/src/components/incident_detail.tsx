@@ -18,6 +18,7 @@ import {errorText} from './format';
 import {IncidentHeader} from './incident_header';
 import {Commander, LastUpdate} from './last_update';
 import {styles} from './styles';
+import {Loading} from './load_states';
 import {ReviewAndExport} from './review';
 import {Timeline} from './timeline';
 import {useIncident, useNow, useUserName} from './use_incident';
@@ -70,7 +71,7 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
         );
     }
     if (!detail) {
-        return <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loadingIncident)}</p>;
+        return <Loading text={messages.loadingIncident}/>;
     }
 
     const active = detail.status === 'active';

@@ -13,6 +13,7 @@ import {IncidentItem} from './incident_item';
 import {isFiltered, searchFromUrl, searchToUrl, type SearchState} from './incident_search_params';
 import {Pager} from './pager';
 import {styles} from './styles';
+import {LoadFailed, Loading} from './load_states';
 import {useIncidents} from './use_incidents';
 import {useTeamUsers} from './use_team_data';
 
@@ -31,14 +32,9 @@ export function TeamIncidents({teamId, teamName}: {teamId: string; teamName: str
 
     let body: React.ReactNode;
     if (!view) {
-        body = <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loading)}</p>;
+        body = <Loading/>;
     } else if (view.kind === 'error') {
-        body = (
-            <div data-testid='incident-error'>
-                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: view.message})}</p>
-                <button type='button' style={styles.secondaryButton} onClick={retry}>{intl.formatMessage(messages.retry)}</button>
-            </div>
-        );
+        body = <LoadFailed message={view.message} onRetry={retry}/>;
     } else if (view.kind === 'empty' && search.page > 0) {
         body = (
             <div data-testid='incident-empty'>

@@ -14,6 +14,7 @@ import {errorText} from './format';
 import {IncidentHeader} from './incident_header';
 import {Commander, LastUpdate} from './last_update';
 import {styles} from './styles';
+import {Loading} from './load_states';
 import {useIncident, useNow, useUserName} from './use_incident';
 
 function JoinChannel({detail}: {detail: IncidentDetail}) {
@@ -97,7 +98,7 @@ export function IncidentOverview({incidentId}: {incidentId: string}) {
         );
     }
     if (!detail) {
-        return <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loadingIncident)}</p>;
+        return <Loading text={messages.loadingIncident}/>;
     }
     return (
         <div data-testid='incident-overview' data-incident-id={detail.id} data-version={detail.version}>

@@ -10,6 +10,7 @@ import type {HostState} from '../types';
 import {IncidentDetail} from './incident_detail';
 import {IncidentItem} from './incident_item';
 import {styles} from './styles';
+import {LoadFailed, Loading} from './load_states';
 import {useIncidents} from './use_incidents';
 
 function useHealth(): boolean | undefined {
@@ -98,14 +99,9 @@ export function RHS() {
     } else if (openId) {
         body = <IncidentDetail key={openId} incidentId={openId} onBack={() => setSelected(undefined)}/>;
     } else if (!view) {
-        body = <p role='status' style={styles.muted} data-testid='incident-loading'>{intl.formatMessage(messages.loading)}</p>;
+        body = <Loading/>;
     } else if (view.kind === 'error') {
-        body = (
-            <div data-testid='incident-error'>
-                <p role='alert' style={styles.error}>{intl.formatMessage(messages.loadFailed, {error: view.message})}</p>
-                <button type='button' style={styles.secondaryButton} onClick={retry}>{intl.formatMessage(messages.retry)}</button>
-            </div>
-        );
+        body = <LoadFailed message={view.message} onRetry={retry}/>;
     } else if (view.kind === 'empty') {
         body = (
             <div>
