@@ -95,7 +95,10 @@ async fn main() {
     body += &row("`/incident help` round trip (Go host, net/rpc + gob)", help.len(), &mut help);
     body +=
         &row("`/incident info` in the incident channel, round trip (Go host, net/rpc + gob)", info.len(), &mut info);
-    body += "\nThe gRPC transport's figures for the same calls are in the `protocol` section of the same run.\n";
+    body += "\nThe gRPC transport's `/incident help` round trip is in the `protocol` section (the same process, its \
+             own in-process API fake: the closest comparison; `make bench` runs both). Over gRPC, `/incident info` \
+             is measured through the dev host in the `incidents` section, where every PluginAPI call reaches \
+             SQLite, so it is not a like-for-like figure; the Go host answers from memory.\n";
     write_section("netrpc", "net/rpc transport (released servers)", "make bench", &body);
     eprintln!("{body}");
 }
