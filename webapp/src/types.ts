@@ -7,7 +7,10 @@ import type {UserProfile} from '@mattermost/types/users';
 import type {Team} from '@mattermost/types/teams';
 import type {Post} from '@mattermost/types/posts';
 
-import type {AccessList, AccessPerson, ActionResult, ChecklistDto, Detail, Item, List, TaskDto, TimelineItem, UpdateDto} from './generated/dto';
+import type {
+    AccessList, AccessPerson, ActionResult, ChecklistDto, ChecklistInput, Counts, Detail, Imported, Item, List, Playbook, PlaybookChecklist,
+    PlaybookCounts, PlaybookFile, PlaybookInput, PlaybookTask, Settings, Stats, TaskDto, TaskInput, TimelineItem, UpdateDto,
+} from './generated/dto';
 
 // The REST DTOs come from the Rust types (`cargo xtask ts-types` writes src/generated/dto.ts; `make check-style`
 // fails when it is stale). These are the names the views use.
@@ -31,7 +34,7 @@ export type MessageResult = {message: string};
 /** `POST /incidents/{id}/request-access` (202): the same answer whatever the id. */
 export type AccessRequestResult = {status: string; message: string};
 /** `GET /settings?team_id=`: what the System Console settings allow this user in this team. */
-export type PluginSettings = {private_incidents: boolean; enabled_in_team: boolean; can_create_playbooks: boolean; default_reminder_ms: number};
+export type PluginSettings = Settings;
 
 /** A user as the commander picker shows them. */
 export type UserSummary = Pick<UserProfile, 'id' | 'username'>;
@@ -56,72 +59,19 @@ export type IncidentQuery = {
 // server/app/src/playbook_input.rs (`PlaybookInput`), as described in api/openapi.json.
 
 /** Active and ended counts and the mean time to resolve of the incidents the caller may see. */
-export type IncidentCounts = {active: number; ended: number; mean_time_to_resolve_ms: number | null};
-/** `GET /stats?team_id=`: overall, and per playbook (`playbook_id` null: started without one). */
-export type Stats = IncidentCounts & {per_playbook: Array<IncidentCounts & {playbook_id: string | null}>};
+export type IncidentCounts = Counts;
+export type {PlaybookCounts, Stats};
 
-export type PlaybookTask = {
-    title: string; description: string; assignees: string[]; command: string | null; due_after_ms: number | null;
-};
-export type PlaybookChecklist = {title: string; items: PlaybookTask[]};
-/** A playbook as stored (`GET /playbooks/{id}`). */
-export type Playbook = {
-    id: string;
-    team: string;
-    title: string;
-    description: string;
-    checklists: PlaybookChecklist[];
-    reminder_ms: number | null;
-    broadcast_channels: string[];
-    always_private: boolean;
-    private_channel: boolean;
-    /** Who may see, use and edit it (the creator is always one). */
-    members: string[];
-    automation: {
-        invite: string[];
-        default_commander: string | null;
-        announce_channel: string | null;
-        create_webhook: string | null;
-        update_webhook: string | null;
-        welcome_message: string;
-    };
-    templates: {overview: string; status_update: string};
-    archived: boolean;
-    created_by: string;
-    created_at: number;
-    updated_at: number;
-};
+/** A playbook as stored (`GET /playbooks/{id}`); its members may see, use and edit it. */
+export type {Playbook, PlaybookChecklist, PlaybookTask};
+/** What `POST /playbooks` and `PUT /playbooks/{id}` take (unknown fields are refused). */
+export type {ChecklistInput, PlaybookInput, TaskInput};
 /** `GET /playbooks?team_id=&archived=`: one page, by title. */
 export type PlaybookList = {items: Playbook[]; total: number};
-
-export type TaskInput = {
-    title: string; description: string; assignee_ids: string[]; command: string | null; due_after_seconds: number | null;
-};
-export type ChecklistInput = {title: string; items: TaskInput[]};
-/** What `POST /playbooks` and `PUT /playbooks/{id}` take (unknown fields are refused). */
-export type PlaybookInput = {
-    title: string;
-    description: string;
-    checklists: ChecklistInput[];
-    reminder_seconds: number | null;
-    broadcast_channel_ids: string[];
-    always_private: boolean;
-    private_channel: boolean;
-    member_ids: string[];
-    automation: {
-        invite_user_ids: string[];
-        default_commander_id: string | null;
-        announce_channel_id: string | null;
-        create_webhook_url: string | null;
-        update_webhook_url: string | null;
-        welcome_message: string;
-    };
-    templates: {overview: string; status_update: string};
-};
 /** The exported file (`GET /playbooks/{id}/export`), which `POST /playbooks/import` reads. */
-export type PlaybookExport = {format: 'incident-collaboration-playbook'; version: 1; playbook: PlaybookInput};
+export type PlaybookExport = PlaybookFile;
 /** `POST /playbooks/import`: the new playbook and what was left out. */
-export type PlaybookImported = {playbook: Playbook; warnings: string[]};
+export type PlaybookImported = Imported;
 
 /** The post the "Add to incident timeline" modal is for. */
 export type TimelineTarget = {postId: string; channelId: string};

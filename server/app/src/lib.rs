@@ -14,7 +14,7 @@ mod error;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 mod hooks;
-mod playbook_input;
+pub mod playbook_input;
 pub mod playbooks;
 pub mod ports;
 mod recovery;

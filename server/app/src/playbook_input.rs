@@ -27,6 +27,7 @@ pub const REMINDER_RANGE_MS: (u64, u64) = (60_000, 7 * 24 * 3_600_000);
 pub const MAX_DUE_MS: u64 = 30 * 24 * 3_600_000;
 
 /// A playbook as a client sends it (unknown fields are refused). Export writes the same shape.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookInput {
@@ -62,6 +63,7 @@ pub struct PlaybookInput {
 }
 
 /// The automation tab.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutomationInput {
@@ -86,6 +88,7 @@ pub struct AutomationInput {
 }
 
 /// The templates.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplatesInput {
@@ -98,6 +101,7 @@ pub struct TemplatesInput {
 }
 
 /// A checklist as sent.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistInput {
@@ -109,6 +113,7 @@ pub struct ChecklistInput {
 }
 
 /// A task as sent.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {

@@ -23,6 +23,7 @@ use crate::start::{StartRequest, Started};
 pub const EXPORT_FORMAT: &str = "incident-collaboration-playbook";
 
 /// A playbook as a file: what `export` writes and `import` reads.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookFile {
@@ -35,6 +36,7 @@ pub struct PlaybookFile {
 }
 
 /// An imported playbook and what was left out because it does not exist here.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Imported {
     /// The new playbook.

@@ -173,3 +173,49 @@ impl AccessPerson {
 pub struct AccessList {
     pub people: Vec<AccessPerson>,
 }
+
+/// Incident counts: overall or for one playbook.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct Counts {
+    pub active: usize,
+    pub ended: usize,
+    /// Mean of end − start over the ended ones, in ms.
+    pub mean_time_to_resolve_ms: Option<u64>,
+}
+
+impl Counts {
+    pub fn of(c: &incident_app::review::Counts) -> Self {
+        Counts { active: c.active, ended: c.ended, mean_time_to_resolve_ms: c.mean_time_to_resolve_ms }
+    }
+}
+
+/// The counts of one playbook's incidents (`playbook_id` null: started without one).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct PlaybookCounts {
+    pub playbook_id: Option<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts-types", ts(flatten))]
+    pub counts: Counts,
+}
+
+/// `GET /api/v0/stats?team_id=`: what the caller may see, overall and per playbook.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct Stats {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts-types", ts(flatten))]
+    pub all: Counts,
+    pub per_playbook: Vec<PlaybookCounts>,
+}
+
+/// `GET /api/v0/settings?team_id=`: what the System Console settings mean for the caller in that team.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
+pub struct Settings {
+    pub private_incidents: bool,
+    pub enabled_in_team: bool,
+    pub can_create_playbooks: bool,
+    pub default_reminder_ms: u64,
+}

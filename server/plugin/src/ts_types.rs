@@ -7,8 +7,14 @@ mod tests {
 
     use ts_rs::{Config, TS};
 
-    use crate::dto::{AccessList, AccessPerson, ChecklistDto, Detail, Item, List, TaskDto, UpdateDto};
+    use crate::dto::{
+        AccessList, AccessPerson, ChecklistDto, Counts, Detail, Item, List, PlaybookCounts, Settings, Stats, TaskDto,
+        UpdateDto,
+    };
     use crate::http::actions::{ActionResult, TimelineItem};
+    use incident_app::playbook_input::{AutomationInput, ChecklistInput, PlaybookInput, TaskInput, TemplatesInput};
+    use incident_app::playbooks::{Imported, PlaybookFile};
+    use incident_store::{Playbook, PlaybookAutomation, PlaybookChecklist, PlaybookTask, PlaybookTemplates};
 
     /// The generated file, relative to the workspace root.
     const OUT: &str = "webapp/src/generated/dto.ts";
@@ -27,9 +33,25 @@ mod tests {
             TimelineItem::decl(&cfg),
             AccessPerson::decl(&cfg),
             AccessList::decl(&cfg),
+            PlaybookTask::decl(&cfg),
+            PlaybookChecklist::decl(&cfg),
+            PlaybookAutomation::decl(&cfg),
+            PlaybookTemplates::decl(&cfg),
+            Playbook::decl(&cfg),
+            TaskInput::decl(&cfg),
+            ChecklistInput::decl(&cfg),
+            AutomationInput::decl(&cfg),
+            TemplatesInput::decl(&cfg),
+            PlaybookInput::decl(&cfg),
+            PlaybookFile::decl(&cfg),
+            Imported::decl(&cfg),
+            Counts::decl(&cfg),
+            PlaybookCounts::decl(&cfg),
+            Stats::decl(&cfg),
+            Settings::decl(&cfg),
         ];
         let mut out = String::from(
-            "// Generated from server/plugin/src/dto.rs and http/actions.rs by `cargo xtask ts-types`. Do not edit.\n",
+            "// Generated from server/plugin/src/dto.rs, http/actions.rs and the playbook types of incident-store and incident-app\n// by `cargo xtask ts-types`. Do not edit.\n",
         );
         for d in decls {
             out.push_str("\nexport ");

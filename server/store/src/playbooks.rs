@@ -14,11 +14,14 @@ use crate::record::{self, IdList};
 use crate::store::{MAX_ATTEMPTS, StoreError};
 
 /// A playbook: the template incidents start from.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Playbook {
     /// Id.
+    #[cfg_attr(feature = "ts-types", ts(type = "string"))]
     pub id: PlaybookId,
     /// The team it belongs to.
+    #[cfg_attr(feature = "ts-types", ts(type = "string"))]
     pub team: TeamId,
     /// Title (unique among the team's active playbooks, case-insensitively).
     pub title: String,
@@ -33,6 +36,7 @@ pub struct Playbook {
     pub reminder_ms: Option<u64>,
     /// Channels every status update is also posted to.
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "Array<string>"))]
     pub broadcast_channels: Vec<ChannelId>,
     /// Incidents from this playbook are always private.
     #[serde(default)]
@@ -42,6 +46,7 @@ pub struct Playbook {
     pub private_channel: bool,
     /// Who may see, use and edit it besides system admins (the creator is always one).
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "Array<string>"))]
     pub members: Vec<UserId>,
     /// What runs when an incident starts from it, and after.
     #[serde(default)]
@@ -53,24 +58,31 @@ pub struct Playbook {
     #[serde(default)]
     pub archived: bool,
     /// Who created it.
+    #[cfg_attr(feature = "ts-types", ts(type = "string"))]
     pub created_by: UserId,
     /// When.
+    #[cfg_attr(feature = "ts-types", ts(type = "number"))]
     pub created_at: Timestamp,
     /// Last change.
+    #[cfg_attr(feature = "ts-types", ts(type = "number"))]
     pub updated_at: Timestamp,
 }
 
 /// What a playbook automates. Private incidents skip the announcement and both webhooks.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PlaybookAutomation {
     /// Users added to the incident channel at start.
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "Array<string>"))]
     pub invite: Vec<UserId>,
     /// The commander when the starter names none.
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "string | null"))]
     pub default_commander: Option<UserId>,
     /// Channel where each new incident is announced.
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "string | null"))]
     pub announce_channel: Option<ChannelId>,
     /// URL that receives a signed POST when an incident starts.
     #[serde(default)]
@@ -84,6 +96,7 @@ pub struct PlaybookAutomation {
 }
 
 /// A playbook's text templates.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PlaybookTemplates {
     /// The incident description when the starter writes none.
@@ -95,6 +108,7 @@ pub struct PlaybookTemplates {
 }
 
 /// A checklist template.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybookChecklist {
     /// Heading.
@@ -105,6 +119,7 @@ pub struct PlaybookChecklist {
 }
 
 /// A task template.
+#[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybookTask {
     /// Short text.
@@ -114,6 +129,7 @@ pub struct PlaybookTask {
     pub description: String,
     /// Default assignees: the first owns the task, all are invited to the channel.
     #[serde(default)]
+    #[cfg_attr(feature = "ts-types", ts(type = "Array<string>"))]
     pub assignees: Vec<UserId>,
     /// A slash command members can run from the task.
     #[serde(default)]

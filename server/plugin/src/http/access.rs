@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ApiErr, State, User, json_body};
 use crate::dialogs::ActionRequest;
-use crate::dto::{AccessList, AccessPerson};
+use crate::dto::{AccessList, AccessPerson, Settings};
 use crate::ids;
 
 /// Where the Allow / Deny buttons post, below `/plugins/<id>`.
@@ -74,7 +74,7 @@ async fn settings(
     Ext(state): Ext<State>,
     User(user): User,
     axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
-) -> Json<Value> {
+) -> Json<Settings> {
     let config = crate::config::current();
     let api = state.ports.api();
     let team = TeamId::try_from(q.team_id).ok();
@@ -85,12 +85,12 @@ async fn settings(
         ),
         None => (false, false),
     };
-    Json(json!({
-        "private_incidents": config.private_incidents,
-        "enabled_in_team": enabled,
-        "can_create_playbooks": playbooks,
-        "default_reminder_ms": config.default_reminder_ms(),
-    }))
+    Json(Settings {
+        private_incidents: config.private_incidents,
+        enabled_in_team: enabled,
+        can_create_playbooks: playbooks,
+        default_reminder_ms: config.default_reminder_ms(),
+    })
 }
 
 /// The post props of an access question: two buttons carrying the incident, the person asked about and the answer.

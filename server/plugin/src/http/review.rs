@@ -12,11 +12,12 @@ use axum::extract::{Path, Query, State as Ext};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{StatusCode, header};
-use incident_app::review::{Counts, Export};
+use incident_app::review::Export;
 use incident_core::{IncidentId, TeamId};
 use serde_json::{Value, json};
 
 use super::{ApiErr, State, User};
+use crate::dto::{Counts, PlaybookCounts, Stats};
 use crate::ids;
 
 /// The routes of this module, for the router and the route checks.
@@ -121,23 +122,13 @@ async fn csv(Ext(state): Ext<State>, User(user): User, q: Params) -> Result<Resp
     Ok(download("text/csv; charset=utf-8", "incidents.csv", body))
 }
 
-fn counts(c: &Counts) -> Value {
-    json!({ "active": c.active, "ended": c.ended, "mean_time_to_resolve_ms": c.mean_time_to_resolve_ms })
-}
-
-async fn stats(Ext(state): Ext<State>, User(user): User, q: Params) -> Result<Json<Value>, ApiErr> {
+async fn stats(Ext(state): Ext<State>, User(user): User, q: Params) -> Result<Json<Stats>, ApiErr> {
     let team = team(&params(q)?)?;
     let s = state.app.stats(&user, &team).await?;
-    let per: Vec<Value> = s
+    let per_playbook = s
         .per_playbook
         .iter()
-        .map(|(pb, c)| {
-            let mut v = counts(c);
-            v["playbook_id"] = json!(pb);
-            v
-        })
+        .map(|(pb, c)| PlaybookCounts { playbook_id: pb.as_ref().map(ToString::to_string), counts: Counts::of(c) })
         .collect();
-    let mut all = counts(&s.all);
-    all["per_playbook"] = json!(per);
-    Ok(Json(all))
+    Ok(Json(Stats { all: Counts::of(&s.all), per_playbook }))
 }
