@@ -32,7 +32,7 @@ impl App {
                 continue;
             }
             if self.store.load(&id).await?.is_none() {
-                let marker = format!("Incident INC-{:05}:", intent.number);
+                let marker = crate::start::purpose_prefix(intent.number);
                 let channel = self.chat.channel_by_name(&intent.team, &intent.slug).await?;
                 if let Some(channel) = channel.filter(|c| c.purpose.starts_with(&marker)) {
                     self.store.unindex_channel(&channel.id, &id).await?;

@@ -23,6 +23,12 @@ use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
 use crate::ports::{ChatError, NewChannel};
 
+/// How an incident channel's purpose starts (`Incident INC-00042:`): the start writes it, and the crash sweep
+/// recognises the channel of an unfinished start by it.
+pub(crate) fn purpose_prefix(number: u64) -> String {
+    format!("Incident INC-{number:05}:")
+}
+
 /// How many channel names (`name`, `name-2`, …) are tried before giving up.
 const CHANNEL_NAME_ATTEMPTS: u32 = 20;
 
@@ -180,14 +186,15 @@ impl App {
                 name: slug.clone(),
                 display_name: name.to_owned(),
                 private: private_channel || req.visibility == Visibility::Private,
-                purpose: format!("Incident INC-{number:05}: {name}"),
+                purpose: format!("{} {name}", purpose_prefix(number)),
                 creator: ctx.user.clone(),
             };
             match self.chat.create_channel(&spec).await {
                 Ok(channel) => return Ok((channel, slug)),
                 Err(ChatError::NameTaken) => continue,
                 Err(e) => {
-                    // No channel was made (or the sweep finds it by name): the entry can go.
+                    // The entry goes with the error, so a channel the server made before failing to answer is not
+                    // swept (see the note on issue 9).
                     let _ = self.store.clear_start_intent(id).await;
                     return Err(e.into());
                 }
