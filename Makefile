@@ -50,10 +50,10 @@ run: dist
 bench: dist
 	INCIDENT_RELEASE_PLUGIN=1 cargo bench -p incident-tests
 
-## Long property-test run of the parser, the record decoder, the ServeHTTP bridge and the REST decoders through the
+## Long property-test run of the parser, the record decoder, the read model, the ServeHTTP bridge and the REST decoders through the
 ## real plugin (`make test` runs them short).
 fuzz:
-	PROPTEST_CASES=20000 cargo test --release --locked -p incident-core -p mm -p incident-tests -- props
+	PROPTEST_CASES=20000 cargo test --release --locked -p incident-core -p mm -p incident-store -p incident-tests -- props
 
 ## Uploads the bundle to a server (needs MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN).
 deploy: dist

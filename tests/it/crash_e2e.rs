@@ -30,6 +30,16 @@ fn keys(host: &DevHost, prefix: &str) -> Vec<String> {
     host.store().kv_list(PLUGIN_ID, 0, 10_000).unwrap().into_iter().filter(|k| k.starts_with(prefix)).collect()
 }
 
+/// The team counter record (`tno_<team>`), which carries the start journal in `data.starts`.
+fn counter(host: &DevHost, team: &str) -> Value {
+    serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &format!("tno_{team}")).unwrap()).unwrap()
+}
+
+/// The starts noted in the team's journal.
+fn journal(host: &DevHost, team: &str) -> Vec<Value> {
+    counter(host, team)["data"]["starts"].as_array().cloned().unwrap_or_default()
+}
+
 /// Every incident record's channel exists, and every live channel a start made (purpose `Incident INC-…`, name not
 /// `failed-…`) belongs to a record.
 fn assert_consistent(host: &DevHost) {
@@ -76,7 +86,7 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
     let (reply, killed) = tokio::join!(command, killer);
     assert!(reply.is_err(), "the command dies with its node: {reply:?}");
     let orphan = host.channel_id("payments-down").expect("the server created the channel before the kill");
-    assert!(keys(&host, "sti_").len() == 1, "the start journal remembers the unfinished start");
+    assert_eq!(journal(&host, &team).len(), 1, "the start journal remembers the unfinished start");
     wait_until("the killed node is back", || async {
         host.restart_count() >= 1 && host.plugin_state().state == PluginState::Active
     })
@@ -85,11 +95,10 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
 
     // The entry is young, so the restarted node's sweep left it alone; once it is older than the timeout, the
     // next activation retires the orphan channel.
-    let key = keys(&host, "sti_").pop().unwrap();
-    let mut entry: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &key).unwrap()).unwrap();
-    let at = entry["data"]["at"].as_i64().unwrap();
-    entry["data"]["at"] = json!(at - i64::try_from(incident_app::START_TIMEOUT_MS).unwrap());
-    host.store().kv_set(PLUGIN_ID, &key, &serde_json::to_vec(&entry).unwrap(), 0).unwrap();
+    let mut entry = counter(&host, &team);
+    let at = entry["data"]["starts"][0]["at"].as_i64().unwrap();
+    entry["data"]["starts"][0]["at"] = json!(at - i64::try_from(incident_app::START_TIMEOUT_MS).unwrap());
+    host.store().kv_set(PLUGIN_ID, &format!("tno_{team}"), &serde_json::to_vec(&entry).unwrap(), 0).unwrap();
     // The earlier incident's reminder falls due meanwhile: after the restart three nodes race for it.
     let record_key = format!("inc_{earlier_id}");
     let mut record: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &record_key).unwrap()).unwrap();
@@ -100,7 +109,7 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
         host.store().get_channel(&orphan).is_ok_and(|c| c.name.starts_with("failed-"))
     })
     .await;
-    wait_until("the journal is empty", || async { keys(&host, "sti_").is_empty() }).await;
+    wait_until("the journal is empty", || async { journal(&host, &team).is_empty() }).await;
     assert_consistent(&host);
     let reminders = || {
         let posts = host.store().posts_for_channel(earlier_channel, 0, 200).unwrap();

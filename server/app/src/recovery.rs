@@ -27,24 +27,25 @@ impl App {
     /// Sweeps the start journal at `now` (activation, after the rebuild).
     pub async fn recover_abandoned_starts(&self, now: Timestamp) -> Result<Recovered, AppError> {
         let mut done = Recovered::default();
-        for (id, intent) in self.store.start_intents().await? {
+        for intent in self.store.start_intents().await? {
+            let id = &intent.incident;
             if now.since(intent.at) < START_TIMEOUT_MS {
                 continue;
             }
-            if self.store.load(&id).await?.is_none() {
+            if self.store.load(id).await?.is_none() {
                 let marker = crate::start::purpose_prefix(intent.number);
                 let channel = self.chat.channel_by_name(&intent.team, &intent.slug).await?;
                 if let Some(channel) = channel.filter(|c| c.purpose.starts_with(&marker)) {
-                    self.store.unindex_channel(&channel.id, &id).await?;
-                    self.store.unindex_team(&intent.team, intent.number, &id).await?;
+                    self.store.unindex_channel(&channel.id, id).await?;
+                    self.store.unindex_team(&intent.team, intent.number, id).await?;
                     let retired = self.retire_channel(&channel.id, &intent.slug).await?;
                     tracing::warn!(incident = %id, channel = %channel.id, %retired, "retired the channel of a start a node did not finish");
                     done.retired += 1;
-                    self.store.clear_start_intent(&id).await?;
+                    self.store.clear_start_intent(&intent.team, id).await?;
                     continue;
                 }
             }
-            self.store.clear_start_intent(&id).await?;
+            self.store.clear_start_intent(&intent.team, id).await?;
             done.cleared += 1;
         }
         Ok(done)

@@ -17,7 +17,7 @@ use incident_core::{
     ChannelId, Incident, IncidentId, StartIds, StartParams, TeamId, UserId, Visibility, channel_name, start,
     validate_name,
 };
-use incident_store::StartIntent;
+use incident_store::{StartIntent, StartTicket};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
@@ -123,10 +123,19 @@ impl App {
                 return Err(AppError::UserNotInTeam(username));
             }
         }
-        let number = self.store.allocate_number(&req.team).await?;
         let id = self.new_incident_id()?;
+        // The number and the journal note in one write: from here a dead node's start is found by the sweep.
+        let note = StartIntent {
+            incident: id.clone(),
+            team: req.team.clone(),
+            number: 0,
+            slug: channel_name(&name, 0),
+            at: ctx.now,
+        };
+        let mut ticket = self.store.begin_start(note).await?;
+        let number = ticket.number;
         let private_channel = playbook.is_some_and(|p| p.private_channel);
-        let (channel, slug) = self.create_channel(ctx, &req, &name, (&id, number), private_channel).await?;
+        let (channel, slug) = self.create_channel(ctx, &req, &name, (&id, &mut ticket), private_channel).await?;
         let automation = playbook.map(|p| &p.automation);
         let params = StartParams {
             name,
@@ -153,13 +162,16 @@ impl App {
         let ids = StartIds { incident: id.clone(), channel: channel.clone(), number };
         let decision = match start(params, ids, ctx.now) {
             Ok(d) => d,
-            Err(e) => return Err(self.retire(&id, &channel, &slug, None, e.to_string()).await),
+            Err(e) => {
+                return Err(self.retire(&mut ticket, &req.team, (&id, &channel, &slug), None, e.to_string()).await);
+            }
         };
         let incident = decision.incident;
         if let Err(e) = self.commit(&incident).await {
-            return Err(self.retire(&incident.id, &channel, &slug, Some(&incident), e.to_string()).await);
+            let reason = e.to_string();
+            return Err(self.retire(&mut ticket, &req.team, (&id, &channel, &slug), Some(&incident), reason).await);
         }
-        if let Err(e) = self.store.clear_start_intent(&incident.id).await {
+        if let Err(e) = self.store.finish_start(&req.team, &incident.id, &mut ticket).await {
             // Harmless: the sweep finds the record and only removes the entry.
             tracing::warn!(error = %e, incident = %incident.id, "clearing the start journal failed");
         }
@@ -174,13 +186,15 @@ impl App {
         ctx: &Ctx,
         req: &StartRequest,
         name: &str,
-        (id, number): (&IncidentId, u64),
+        (id, ticket): (&IncidentId, &mut StartTicket),
         private_channel: bool,
     ) -> Result<(ChannelId, String), AppError> {
+        let number = ticket.number;
         for attempt in 0..CHANNEL_NAME_ATTEMPTS {
             let slug = channel_name(name, attempt);
-            let intent = StartIntent { team: req.team.clone(), number, slug: slug.clone(), at: ctx.now };
-            self.store.record_start_intent(id, &intent).await?;
+            if attempt > 0 {
+                self.store.rename_start(&req.team, id, &slug, ticket).await?;
+            }
             let spec = NewChannel {
                 team: req.team.clone(),
                 name: slug.clone(),
@@ -192,15 +206,18 @@ impl App {
             match self.chat.create_channel(&spec).await {
                 Ok(channel) => return Ok((channel, slug)),
                 Err(ChatError::NameTaken) => continue,
+                Err(e @ ChatError::Unavailable(_)) => {
+                    // The server may have made the channel before the answer was lost: the note stays, and the
+                    // sweep retires such a channel (or only drops the note) once the start is surely dead.
+                    return Err(e.into());
+                }
                 Err(e) => {
-                    // The entry goes with the error, so a channel the server made before failing to answer is not
-                    // swept (see the note on issue 9).
-                    let _ = self.store.clear_start_intent(id).await;
+                    let _ = self.store.finish_start(&req.team, id, ticket).await;
                     return Err(e.into());
                 }
             }
         }
-        let _ = self.store.clear_start_intent(id).await;
+        let _ = self.store.finish_start(&req.team, id, ticket).await;
         Err(AppError::Invalid(format!(
             "Every channel name for “{name}” is taken (tried {CHANNEL_NAME_ATTEMPTS}). Choose another incident name."
         )))
@@ -255,9 +272,9 @@ impl App {
     /// stays when the channel could not be retired, so the activation sweep tries again.
     async fn retire(
         &self,
-        id: &IncidentId,
-        channel: &ChannelId,
-        slug: &str,
+        ticket: &mut StartTicket,
+        team: &TeamId,
+        (id, channel, slug): (&IncidentId, &ChannelId, &str),
         incident: Option<&Incident>,
         reason: String,
     ) -> AppError {
@@ -269,7 +286,7 @@ impl App {
         }
         match self.retire_channel(channel, slug).await {
             Ok(retired) => {
-                let _ = self.store.clear_start_intent(id).await;
+                let _ = self.store.finish_start(team, id, ticket).await;
                 AppError::StartFailed { reason, channel: Some(retired) }
             }
             Err(e) => {

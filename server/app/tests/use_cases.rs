@@ -201,6 +201,13 @@ async fn a_failed_record_write_retires_the_channel() {
     assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
 }
 
+/// The starts noted in the journal of the seeded team's counter.
+fn journal(w: &World) -> Vec<serde_json::Value> {
+    let key = w.kv.keys().into_iter().find(|k| k.starts_with("tno_")).expect("the team counter");
+    let counter: serde_json::Value = serde_json::from_slice(&w.kv.peek(&key).unwrap()).unwrap();
+    counter["data"]["starts"].as_array().cloned().unwrap_or_default()
+}
+
 #[tokio::test]
 async fn a_start_left_half_done_is_undone_by_the_activation_sweep() {
     let w = World::seeded();
@@ -211,7 +218,7 @@ async fn a_start_left_half_done_is_undone_by_the_activation_sweep() {
     assert!(reply.starts_with("ERROR: The incident could not be saved"), "{reply}");
     w.server.fail("retire_channel", false);
     let channel = w.channel("db");
-    assert!(w.kv.keys().iter().any(|k| k.starts_with("sti_")), "the journal remembers the start");
+    assert_eq!(journal(&w).len(), 1, "the journal remembers the start");
 
     // A sweep right away leaves it alone (the start might still be running on another node)…
     let now = incident_core::Timestamp(w.now);
@@ -222,12 +229,29 @@ async fn a_start_left_half_done_is_undone_by_the_activation_sweep() {
     let r = w.app.recover_abandoned_starts(later).await.unwrap();
     assert_eq!((r.retired, r.cleared), (1, 0));
     assert_eq!(w.server.world().channels[&channel].name, "failed-db");
-    assert!(!w.kv.keys().iter().any(|k| k.starts_with("sti_")));
+    assert!(journal(&w).is_empty());
     assert_eq!(w.app.recover_abandoned_starts(later).await.unwrap(), incident_app::Recovered::default());
 
     // A committed start leaves no entry; a leftover entry of a committed one is only cleared.
     assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
-    assert!(!w.kv.keys().iter().any(|k| k.starts_with("sti_")), "cleared at the commit");
+    assert!(journal(&w).is_empty(), "cleared at the commit");
+}
+
+#[tokio::test]
+async fn a_lost_create_channel_answer_leaves_the_start_to_the_sweep() {
+    let w = World::seeded();
+    // The server did not answer: it may or may not have made the channel, so the note stays for the sweep.
+    w.server.fail("create_channel", true);
+    let reply = w.run("alice", "town-square", "/incident start DB").await;
+    assert!(reply.starts_with("ERROR:"), "{reply}");
+    w.server.fail("create_channel", false);
+    assert_eq!(journal(&w).len(), 1, "the start is still noted");
+    let later = incident_core::Timestamp(w.now + incident_app::START_TIMEOUT_MS as i64);
+    let r = w.app.recover_abandoned_starts(later).await.unwrap();
+    assert_eq!((r.retired, r.cleared), (0, 1), "no channel was made: only the note goes");
+    assert!(journal(&w).is_empty());
+    assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
+    assert!(journal(&w).is_empty());
 }
 
 #[tokio::test]

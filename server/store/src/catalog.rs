@@ -2,7 +2,7 @@
 //! page without reading records. Rebuilt from KV at activation and kept fresh by the node's own writes and by
 //! cluster events from the other nodes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use incident_core::incident::EventKind;
 use incident_core::{
@@ -152,12 +152,23 @@ pub struct Page {
     pub total: usize,
 }
 
-/// The read model.
+/// Where a row sits in its team's order: by start time, then number (unique in a team), then slot.
+type TeamOrder = (Timestamp, u64, Slot);
+
+/// Index of a row in the catalog's slab.
+type Slot = u32;
+
+/// The read model: rows in a slab, each team's rows kept in start order, so the common list (one team, newest
+/// first) walks one ordered set without comparing ids or sorting, and the other indexes hold slot numbers.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    rows: BTreeMap<IncidentId, Row>,
-    by_team: BTreeMap<TeamId, BTreeSet<IncidentId>>,
-    by_channel: BTreeMap<ChannelId, BTreeSet<IncidentId>>,
+    slots: Vec<Option<Row>>,
+    free: Vec<Slot>,
+    by_id: HashMap<IncidentId, Slot>,
+    by_team: HashMap<TeamId, BTreeSet<TeamOrder>>,
+    by_channel: HashMap<ChannelId, BTreeSet<Slot>>,
+    /// Rows with a deadline, earliest first (the scheduler's question, asked after every save).
+    deadlines: BTreeSet<(Timestamp, Slot)>,
 }
 
 impl Catalog {
@@ -177,73 +188,105 @@ impl Catalog {
 
     /// How many incidents it holds.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.by_id.len()
     }
 
     /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.by_id.is_empty()
     }
 
     /// Adds or refreshes an incident's row; ignored (false) when the row is already at a newer version.
     pub fn upsert(&mut self, incident: &Incident) -> bool {
-        if self.rows.get(&incident.id).is_some_and(|r| r.version > incident.version) {
+        if self.get(&incident.id).is_some_and(|r| r.version > incident.version) {
             return false;
         }
-        self.remove(&incident.id);
-        let row = Row::of(incident);
-        self.by_team.entry(row.team.clone()).or_default().insert(row.id.clone());
-        self.by_channel.entry(row.channel.clone()).or_default().insert(row.id.clone());
-        self.rows.insert(row.id.clone(), row);
+        self.put(Row::of(incident));
         true
     }
 
     /// Takes every row of `other` that is newer than (or missing from) this catalog: the changes that landed in the
     /// live catalog while this one was being rebuilt from KV.
     pub fn merge_newer(&mut self, other: &Catalog) {
-        for row in other.rows.values() {
-            if self.rows.get(&row.id).is_none_or(|mine| mine.version < row.version) {
-                self.remove(&row.id);
-                self.by_team.entry(row.team.clone()).or_default().insert(row.id.clone());
-                self.by_channel.entry(row.channel.clone()).or_default().insert(row.id.clone());
-                self.rows.insert(row.id.clone(), row.clone());
+        for row in other.rows() {
+            if self.version(&row.id).is_none_or(|mine| mine < row.version) {
+                self.put(row.clone());
             }
         }
     }
 
     /// Drops an incident's row.
     pub fn remove(&mut self, id: &IncidentId) {
-        if let Some(old) = self.rows.remove(id) {
-            if let Some(set) = self.by_team.get_mut(&old.team) {
-                set.remove(id);
-            }
-            if let Some(set) = self.by_channel.get_mut(&old.channel) {
-                set.remove(id);
+        let Some(slot) = self.by_id.remove(id) else { return };
+        let Some(old) = self.slots.get_mut(slot as usize).and_then(Option::take) else { return };
+        if let Some(set) = self.by_team.get_mut(&old.team) {
+            set.remove(&(old.created_at, old.number, slot));
+            if set.is_empty() {
+                self.by_team.remove(&old.team);
             }
         }
+        if let Some(set) = self.by_channel.get_mut(&old.channel) {
+            set.remove(&slot);
+            if set.is_empty() {
+                self.by_channel.remove(&old.channel);
+            }
+        }
+        if let Some(deadline) = old.deadline {
+            self.deadlines.remove(&(deadline, slot));
+        }
+        self.free.push(slot);
+    }
+
+    /// Replaces (or adds) the row of `row.id`, keeping every index in step.
+    fn put(&mut self, row: Row) {
+        self.remove(&row.id);
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                Slot::try_from(self.slots.len() - 1).expect("fewer than 4 billion incidents")
+            }
+        };
+        self.by_id.insert(row.id.clone(), slot);
+        self.by_team.entry(row.team.clone()).or_default().insert((row.created_at, row.number, slot));
+        self.by_channel.entry(row.channel.clone()).or_default().insert(slot);
+        if let Some(deadline) = row.deadline {
+            self.deadlines.insert((deadline, slot));
+        }
+        self.slots[slot as usize] = Some(row);
+    }
+
+    fn at(&self, slot: Slot) -> Option<&Row> {
+        self.slots.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.slots.iter().flatten()
     }
 
     /// The row of `id`.
     pub fn get(&self, id: &IncidentId) -> Option<&Row> {
-        self.rows.get(id)
+        self.by_id.get(id).and_then(|slot| self.at(*slot))
     }
 
     /// The version the catalog holds for `id`.
     pub fn version(&self, id: &IncidentId) -> Option<u64> {
-        self.rows.get(id).map(|r| r.version)
+        self.get(id).map(|r| r.version)
     }
 
-    /// The incidents of a channel.
+    /// The incidents of a channel, by id.
     pub fn in_channel(&self, channel: &ChannelId) -> Vec<IncidentId> {
-        self.by_channel.get(channel).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        let mut ids: Vec<IncidentId> = self.channel_rows(channel).map(|r| r.id.clone()).collect();
+        ids.sort();
+        ids
     }
 
     /// Whether the channel holds an incident.
     pub fn is_incident_channel(&self, channel: &ChannelId) -> bool {
-        self.by_channel.get(channel).is_some_and(|s| !s.is_empty())
+        self.by_channel.contains_key(channel)
     }
 
-    /// The rows of `team` answering to `r`.
+    /// The rows of `team` answering to `r`, oldest first.
     pub fn find(&self, team: &TeamId, r: &IncidentRef) -> Vec<&Row> {
         self.team_rows(team).filter(|row| row.matches(r)).collect()
     }
@@ -252,44 +295,96 @@ impl Catalog {
     /// and pages never count what the user may not see.
     pub fn query(&self, q: &Query, visible: impl Fn(&Row) -> bool) -> Page {
         let text = q.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
-        let candidates: Box<dyn Iterator<Item = &Row>> = match (&q.channel, &q.team) {
-            (Some(channel), _) => Box::new(self.ids_rows(self.by_channel.get(channel))),
-            (None, Some(team)) => Box::new(self.team_rows(team)),
-            (None, None) => Box::new(self.rows.values()),
+        let wanted = |r: &&Row| {
+            q.status.is_none_or(|s| s == r.status)
+                && q.commander.as_ref().is_none_or(|c| *c == r.commander)
+                && q.participant.as_ref().is_none_or(|u| r.participants.contains(u))
+                && (q.include_private || r.visibility == Visibility::Public)
+                && text.as_ref().is_none_or(|t| r.mentions(t))
+                && visible(r)
         };
-        let mut hits: Vec<&Row> = candidates
-            .filter(|r| q.team.as_ref().is_none_or(|t| *t == r.team))
-            .filter(|r| q.status.is_none_or(|s| s == r.status))
-            .filter(|r| q.commander.as_ref().is_none_or(|c| *c == r.commander))
-            .filter(|r| q.participant.as_ref().is_none_or(|u| r.participants.contains(u)))
-            .filter(|r| q.include_private || r.visibility == Visibility::Public)
-            .filter(|r| {
-                text.as_ref()
-                    .is_none_or(|t| r.name.to_lowercase().contains(t) || r.reference().to_lowercase().contains(t))
-            })
-            .filter(|r| visible(r))
-            .collect();
-        match q.sort {
-            Sort::Newest => hits.sort_by(|a, b| (b.created_at, b.number, &b.id).cmp(&(a.created_at, a.number, &a.id))),
-            Sort::Oldest => hits.sort_by(|a, b| (a.created_at, a.number, &a.id).cmp(&(b.created_at, b.number, &b.id))),
-            Sort::Name => hits.sort_by_key(|r| (r.name.to_lowercase(), r.number)),
+        let paging = Paging::new(q.page, q.per_page);
+        match (&q.channel, &q.team, q.sort) {
+            // One team in start order: the team's ordered set walked forwards or backwards, nothing sorted.
+            (None, Some(team), Sort::Newest) => paging.take(self.team_rows(team).rev().filter(wanted)),
+            (None, Some(team), Sort::Oldest) => paging.take(self.team_rows(team).filter(wanted)),
+            (channel, team, sort) => {
+                let candidates: Box<dyn Iterator<Item = &Row>> = match (channel, team) {
+                    (Some(channel), _) => Box::new(self.channel_rows(channel)),
+                    (None, Some(team)) => Box::new(self.team_rows(team)),
+                    (None, None) => Box::new(self.rows()),
+                };
+                let mut hits: Vec<&Row> =
+                    candidates.filter(|r| team.as_ref().is_none_or(|t| *t == r.team)).filter(wanted).collect();
+                match sort {
+                    Sort::Newest => hits.sort_by(|a, b| b.start_order().cmp(&a.start_order())),
+                    Sort::Oldest => hits.sort_by(|a, b| a.start_order().cmp(&b.start_order())),
+                    Sort::Name => hits.sort_by_cached_key(|r| (r.name.to_lowercase(), r.number, r.id.clone())),
+                }
+                paging.take(hits.into_iter())
+            }
         }
-        let per_page = q.per_page.max(1);
-        let total = hits.len();
-        let rows = hits.into_iter().skip(q.page.saturating_mul(per_page)).take(per_page).cloned().collect();
-        Page { rows, total }
     }
 
-    fn team_rows<'a>(&'a self, team: &TeamId) -> impl Iterator<Item = &'a Row> + 'a {
-        self.ids_rows(self.by_team.get(team))
+    /// The rows of `team`, oldest first.
+    fn team_rows<'a>(&'a self, team: &TeamId) -> impl DoubleEndedIterator<Item = &'a Row> + 'a {
+        self.by_team.get(team).into_iter().flatten().filter_map(|(_, _, slot)| self.at(*slot))
     }
 
-    fn ids_rows<'a>(&'a self, ids: Option<&'a BTreeSet<IncidentId>>) -> impl Iterator<Item = &'a Row> + 'a {
-        ids.into_iter().flatten().filter_map(|id| self.rows.get(id))
+    fn channel_rows<'a>(&'a self, channel: &ChannelId) -> impl Iterator<Item = &'a Row> + 'a {
+        self.by_channel.get(channel).into_iter().flatten().filter_map(|slot| self.at(*slot))
+    }
+}
+
+/// One page out of an ordered run of matches, counting them all.
+struct Paging {
+    skip: usize,
+    per_page: usize,
+}
+
+impl Paging {
+    fn new(page: usize, per_page: usize) -> Self {
+        let per_page = per_page.max(1);
+        Paging { skip: page.saturating_mul(per_page), per_page }
+    }
+
+    fn take<'a>(&self, hits: impl Iterator<Item = &'a Row>) -> Page {
+        let mut page = Page::default();
+        for row in hits {
+            if page.total >= self.skip && page.rows.len() < self.per_page {
+                page.rows.push(row.clone());
+            }
+            page.total += 1;
+        }
+        page
+    }
+}
+
+impl Row {
+    /// The order of "newest" and "oldest" across teams.
+    fn start_order(&self) -> (Timestamp, u64, &IncidentId) {
+        (self.created_at, self.number, &self.id)
+    }
+
+    /// Whether the name or the reference contains `text` (already lower case), ignoring case. Names are mostly
+    /// ASCII, so the common case compares bytes in place instead of lowering a copy of every name.
+    fn mentions(&self, text: &str) -> bool {
+        let in_name = if self.name.is_ascii() && text.is_ascii() {
+            let (name, text) = (self.name.as_bytes(), text.as_bytes());
+            name.windows(text.len()).any(|w| w.iter().zip(text).all(|(a, b)| a.to_ascii_lowercase() == *b))
+        } else {
+            self.name.to_lowercase().contains(text)
+        };
+        // `inc-00042`: only text made of those characters can be part of a reference.
+        in_name
+            || (text.bytes().all(|b| b"inc-0123456789".contains(&b))
+                && self.reference().to_ascii_lowercase().contains(text))
     }
 }
 
 mod deadlines;
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

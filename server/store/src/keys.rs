@@ -4,9 +4,9 @@
 //! |---|---|---|
 //! | `inc_<incident id>` | the incident record (`Incident`) | start (last: the commit point), every decision |
 //! | `chx_<channel id>` | channel index: ids of the incidents in that channel | start |
-//! | `tno_<team id>` | team counter: the last allocated incident number | start (number allocation) |
+//! | `tno_<team id>` | team counter: the last allocated incident number, and the start journal (starts that took a number and have not committed, `intents::TeamCounter`) | start (number allocation, then after the commit) |
+//! | `teams` | registry of teams with incidents (`intents::TeamRegistry`) | a team's first start |
 //! | `tix_<team id>_<shard>` | team index shard: ids of incidents numbered `shard*1000 …shard*1000+999` | start |
-//! | `sti_<incident id>` | start journal: the channel a start is creating (`intents::StartIntent`) | start, until commit |
 //! | `msg_<incident id>` | message count of the incident channel | MessageHasBeenPosted |
 //! | `pbk_<playbook id>` | a playbook (`playbooks::Playbook`; archived, never deleted) | playbook create, edit, archive |
 //! | `pbx_<team id>` | the team's playbook ids | playbook create |
@@ -22,11 +22,11 @@ pub const SHARD_SIZE: u64 = 1000;
 
 /// Prefix of incident records.
 pub const INCIDENT_PREFIX: &str = "inc_";
-/// Prefix of team counters; listing it finds every team with incidents (activation rebuild only).
+/// Prefix of team counters; listed once, to fill the team registry of a store written before it existed.
 pub const TEAM_COUNTER_PREFIX: &str = "tno_";
 
-/// Prefix of the start journal; listing it finds starts a dead node left half-done (activation only).
-pub const START_INTENT_PREFIX: &str = "sti_";
+/// The registry of teams with incidents: activation reads it instead of listing every key.
+pub const TEAM_REGISTRY: &str = "teams";
 
 /// Longest key Mattermost accepts.
 pub const MAX_KEY_LEN: usize = 50;
@@ -34,16 +34,6 @@ pub const MAX_KEY_LEN: usize = 50;
 /// The incident record.
 pub fn incident(id: &IncidentId) -> String {
     format!("{INCIDENT_PREFIX}{id}")
-}
-
-/// The start journal entry of an incident being started.
-pub fn start_intent(id: &IncidentId) -> String {
-    format!("{START_INTENT_PREFIX}{id}")
-}
-
-/// The incident of a start journal key.
-pub fn incident_of_start_intent(key: &str) -> Option<IncidentId> {
-    key.strip_prefix(START_INTENT_PREFIX).and_then(|id| IncidentId::try_from(id).ok())
 }
 
 /// The incidents of one channel.

@@ -20,7 +20,7 @@ mod store;
 mod test_support;
 
 pub use catalog::{Catalog, Page, Query, Row, Sort};
-pub use intents::StartIntent;
+pub use intents::{StartIntent, StartTicket, TeamCounter, TeamRegistry};
 pub use kv::{Expect, Kv, KvError};
 pub use memory::{KvCalls, MemoryKv};
 pub use playbooks::{Playbook, PlaybookAutomation, PlaybookChecklist, PlaybookTask, PlaybookTemplates, Playbooks};

@@ -104,23 +104,6 @@ impl Store {
         Ok(self.kv.delete(&keys::incident(id)).await?)
     }
 
-    /// The next team-sequential incident number (1, 2, …). A number whose start fails later is skipped, never reused.
-    pub async fn allocate_number(&self, team: &TeamId) -> Result<u64, StoreError> {
-        let key = keys::team_counter(team);
-        self.update(&key, |c: &mut Counter| {
-            c.value += 1;
-            Some(c.value)
-        })
-        .await
-        .map(|n| n.unwrap_or_default())
-    }
-
-    /// The last number allocated in `team` (0: none).
-    pub async fn last_number(&self, team: &TeamId) -> Result<u64, StoreError> {
-        let key = keys::team_counter(team);
-        Ok(self.read::<Counter>(&key).await?.map_or(0, |s| s.value.value))
-    }
-
     /// Adds `id` to the channel's index. The channel is usually brand new, so the first try writes the index
     /// without reading it (one call); an existing index falls back to the read-modify-CAS loop.
     pub async fn index_channel(&self, channel: &ChannelId, id: &IncidentId) -> Result<(), StoreError> {
@@ -137,9 +120,18 @@ impl Store {
         self.remove_id(&keys::channel_index(channel), id).await
     }
 
-    /// Adds `id` (numbered `number`) to its team index shard.
+    /// Adds `id` (numbered `number`) to its team index shard. The first number of a shard usually finds it absent,
+    /// so it is written without reading first (one call); otherwise, or when another start got there first, the
+    /// read-modify-CAS loop.
     pub async fn index_team(&self, team: &TeamId, number: u64, id: &IncidentId) -> Result<(), StoreError> {
-        self.add_id(&keys::team_shard(team, number), id).await
+        let key = keys::team_shard(team, number);
+        if number == (keys::shard_of(number) * keys::SHARD_SIZE).max(1) {
+            let fresh = record::encode(&IdList { ids: vec![id.clone()] });
+            if self.kv.set(&key, &fresh, Expect::Absent, None).await? {
+                return Ok(());
+            }
+        }
+        self.add_id(&key, id).await
     }
 
     /// Removes `id` from its team index shard.
@@ -164,12 +156,6 @@ impl Store {
             }
         }
         Ok(ids)
-    }
-
-    /// Every team with incidents. Pages through all keys on Mattermost: activation only.
-    pub async fn teams(&self) -> Result<Vec<TeamId>, StoreError> {
-        let keys = self.kv.list(keys::TEAM_COUNTER_PREFIX).await?;
-        Ok(keys.iter().filter_map(|k| keys::team_of_counter(k)).collect())
     }
 
     /// Every incident reachable from the team indexes, read with bounded concurrency (activation rebuild).
@@ -227,6 +213,11 @@ impl Store {
         .map(|_| ())
     }
 
+    /// A record and the exact bytes it was read from.
+    pub(crate) async fn read_raw<T: DeserializeOwned>(&self, key: &str) -> Result<Option<(T, Vec<u8>)>, StoreError> {
+        Ok(self.read::<T>(key).await?.map(|s| (s.value, s.raw)))
+    }
+
     async fn read<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>, StoreError> {
         let Some(raw) = self.kv.get(key).await? else {
             return Ok(None);
@@ -236,7 +227,7 @@ impl Store {
 
     /// Compare-and-set loop on a small record: `change` edits the value (default when absent) and returns Some to
     /// write, None when there is nothing to do. Returns what `change` returned on the winning attempt.
-    async fn update<T, R>(
+    pub(crate) async fn update<T, R>(
         &self,
         key: &str,
         mut change: impl FnMut(&mut T) -> Option<R>,

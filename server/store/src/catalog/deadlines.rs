@@ -1,7 +1,7 @@
 //! The scheduler's view of the read model: which incidents have a deadline, and the earliest one.
 //!
-//! A linear scan over the rows: a node holds at most a few thousand incidents and the scheduler asks once per
-//! wake-up, so an extra index (and keeping it consistent) would cost more than it saves.
+//! Answered from the catalog's deadline index (earliest first), kept in step by every upsert and remove: the
+//! scheduler asks after every save, and a scan of every row would cost each save time proportional to the store.
 
 use incident_core::{IncidentId, Timestamp};
 
@@ -10,13 +10,17 @@ use super::Catalog;
 impl Catalog {
     /// The earliest deadline of any incident (None: nothing to wake up for).
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        self.rows.values().filter_map(|r| r.deadline).min()
+        self.deadlines.first().map(|(deadline, _)| *deadline)
     }
 
     /// The incidents whose deadline is at or before `now`, earliest first.
     pub fn due(&self, now: Timestamp) -> Vec<IncidentId> {
-        let mut due: Vec<(Timestamp, IncidentId)> =
-            self.rows.values().filter_map(|r| r.deadline.filter(|d| *d <= now).map(|d| (d, r.id.clone()))).collect();
+        let mut due: Vec<(Timestamp, IncidentId)> = self
+            .deadlines
+            .iter()
+            .take_while(|(deadline, _)| *deadline <= now)
+            .filter_map(|(deadline, slot)| self.at(*slot).map(|r| (*deadline, r.id.clone())))
+            .collect();
         due.sort();
         due.into_iter().map(|(_, id)| id).collect()
     }

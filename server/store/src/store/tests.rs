@@ -109,6 +109,25 @@ async fn channel_and_sharded_team_indexes() {
 }
 
 #[tokio::test]
+async fn a_shards_first_number_is_indexed_in_one_call_unless_another_start_got_there_first() {
+    let (kv, store) = store();
+    let team = pad::<TeamId>("team1");
+    let (one, two, thousand) = (pad::<IncidentId>("one"), pad::<IncidentId>("two"), pad::<IncidentId>("thousand"));
+    let before = kv.calls();
+    store.index_team(&team, 1000, &thousand).await.unwrap();
+    let after = kv.calls();
+    assert_eq!((after.gets - before.gets, after.sets - before.sets), (0, 1), "no read for a new shard");
+    // Incident 2 indexes before incident 1: 1's blind write loses and falls back to adding itself.
+    store.index_team(&team, 2, &two).await.unwrap();
+    store.index_team(&team, 1, &one).await.unwrap();
+    store.allocate_number(&team).await.unwrap();
+    for _ in 0..1000 {
+        store.allocate_number(&team).await.unwrap();
+    }
+    assert_eq!(store.team_incidents(&team).await.unwrap(), [two, one, thousand]);
+}
+
+#[tokio::test]
 async fn rebuild_reads_indexed_records_and_skips_dangling_entries() {
     let (kv, store) = store();
     let mut expected: Vec<Incident> = Vec::new();
@@ -148,7 +167,7 @@ async fn message_counts_and_busy_after_bounded_retries() {
     assert_eq!(store.message_count(&id).await.unwrap(), 2, "a failed write changes nothing");
 }
 
-/// A KV whose compare-and-set always loses, as under a write storm.
+/// A KV whose compare-and-set on team counters always loses, as under a write storm.
 struct AlwaysConflict(MemoryKv);
 
 #[async_trait::async_trait]
@@ -156,7 +175,10 @@ impl Kv for AlwaysConflict {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, KvError> {
         self.0.get(key).await
     }
-    async fn set(&self, key: &str, _: &[u8], _: Expect<'_>, _: Option<u64>) -> Result<bool, KvError> {
+    async fn set(&self, key: &str, value: &[u8], expect: Expect<'_>, ttl: Option<u64>) -> Result<bool, KvError> {
+        if !key.starts_with(keys::TEAM_COUNTER_PREFIX) {
+            return self.0.set(key, value, expect, ttl).await;
+        }
         self.0.set(key, b"{\"v\":1,\"data\":{\"value\":0}}", Expect::Anything, None).await?;
         Ok(false)
     }
@@ -174,5 +196,6 @@ async fn a_conflict_storm_ends_in_busy_after_bounded_attempts() {
     let store = Store::new(kv.clone());
     let err = store.allocate_number(&pad("team1")).await.unwrap_err();
     assert_eq!(err, StoreError::Busy(keys::team_counter(&pad("team1"))));
-    assert_eq!(kv.0.calls().sets, u64::from(MAX_ATTEMPTS));
+    // The team's first start registers it (one write), then every counter attempt loses.
+    assert_eq!(kv.0.calls().sets, 1 + u64::from(MAX_ATTEMPTS));
 }
