@@ -127,3 +127,80 @@ async fn a_node_killed_mid_start_leaves_nothing_half_written() {
     assert_eq!(keys(&host, "inc_").len(), 2);
     host.stop().await;
 }
+
+/// The incident record's `data.reminder`.
+fn reminder_of(host: &DevHost, incident: &str) -> Value {
+    let raw = host.store().kv_get(PLUGIN_ID, &format!("inc_{incident}")).unwrap();
+    serde_json::from_slice::<Value>(&raw).unwrap()["data"]["reminder"].clone()
+}
+
+/// Edits the incident record's `data.reminder` in place (storage time travel; the nodes see it after a restart).
+fn edit_reminder(host: &DevHost, incident: &str, edit: impl FnOnce(&mut Value)) {
+    let key = format!("inc_{incident}");
+    let mut record: Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &key).unwrap()).unwrap();
+    edit(&mut record["data"]["reminder"]);
+    host.store().kv_set(PLUGIN_ID, &key, &serde_json::to_vec(&record).unwrap(), 0).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_whose_claimant_died_or_failed_is_posted_exactly_once() {
+    let host = cluster("crash-mid-reminder").await;
+    let team = host.store().get_team_by_name("dev").unwrap().id;
+    let body = format!(r#"{{"name":"Cache storm","team_id":"{team}"}}"#);
+    let created: Value =
+        serde_json::from_slice(&host.serve_http(Some("alice"), "POST", "/api/v0/incidents", body).await.body).unwrap();
+    let (id, channel) = (created["id"].as_str().unwrap(), created["channel_id"].as_str().unwrap());
+    let update = r#"{"message":"Watching","reminder_ms":900000}"#;
+    let r = host.serve_http(Some("alice"), "POST", &format!("/api/v0/incidents/{id}/status"), update).await;
+    assert_eq!(r.status, 200);
+    let reminders = || {
+        let posts = host.store().posts_for_channel(channel, 0, 200).unwrap();
+        posts.iter().filter(|p| p.message.contains("a status update for") && p.message.contains("is due")).count()
+    };
+    let lease = i64::try_from(incident_core::incident::REMINDER_LEASE_MS).unwrap();
+    // Moves the claim's start back by a whole lease: the claimant's time is up.
+    let lease_over = |r: &mut Value| {
+        let at = r["posting"]["claimed_at"].as_i64().expect("a claim");
+        r["posting"]["claimed_at"] = json!(at - lease);
+    };
+
+    // 1. The claimant dies while posting: CreatePost makes the post at once and answers 5 s later, and every node is
+    //    killed meanwhile, so whoever held the claim never confirms it.
+    host.inject_fault("CreatePost", Fault::late(Duration::from_secs(5)).times(1)).unwrap();
+    edit_reminder(&host, id, |r| r["next_due"] = json!(r["next_due"].as_i64().unwrap() - 3_600_000));
+    host.restart_plugin().await.unwrap();
+    wait_until("the reminder is posted", || async { reminders() == 1 }).await;
+    for node in 0..3 {
+        host.kill_node(node).await.expect("SIGKILL");
+    }
+    wait_until("the nodes are back", || async {
+        host.restart_count() >= 3 && host.plugin_state().state == PluginState::Active
+    })
+    .await;
+    assert!(reminder_of(&host, id)["posting"].is_object(), "the claim was never confirmed");
+    // Its lease runs out: a node takes it over, finds the post in the channel and only confirms.
+    edit_reminder(&host, id, lease_over);
+    host.restart_plugin().await.unwrap();
+    wait_until("the take-over confirms", || async { reminder_of(&host, id)["posting"].is_null() }).await;
+    // Long enough for a second post to land if the take-over posted.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(reminders(), 1, "the dead claimant's post is not repeated");
+
+    // 2. The claimant's post fails: the claim stays, and the node that takes it over posts it.
+    host.clear_faults();
+    let r = host.serve_http(Some("alice"), "POST", &format!("/api/v0/incidents/{id}/status"), update).await;
+    assert_eq!(r.status, 200);
+    host.inject_fault("CreatePost", Fault::unavailable().times(1)).unwrap();
+    edit_reminder(&host, id, |r| r["next_due"] = json!(r["next_due"].as_i64().unwrap() - 3_600_000));
+    host.restart_plugin().await.unwrap();
+    wait_until("the reminder is claimed", || async { reminder_of(&host, id)["posting"].is_object() }).await;
+    wait_until("the failed post used the fault", || async { host.faults().is_empty() }).await;
+    assert_eq!(reminders(), 1, "the failed post made nothing");
+    edit_reminder(&host, id, lease_over);
+    host.restart_plugin().await.unwrap();
+    wait_until("the second reminder is posted", || async { reminders() == 2 }).await;
+    wait_until("and confirmed", || async { reminder_of(&host, id)["posting"].is_null() }).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(reminders(), 2, "posted exactly once");
+    host.stop().await;
+}

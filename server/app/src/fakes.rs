@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
+use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, Timestamp, UserId};
 use incident_store::{Kv, Store};
 
 use crate::app::{App, Ports};
@@ -48,6 +48,8 @@ pub struct FakePost {
     pub author: Option<UserId>,
     /// Text.
     pub text: String,
+    /// The reminder it is (incident, due time), for reminder posts.
+    pub reminder: Option<(IncidentId, Timestamp)>,
 }
 
 /// Everything the fake server knows and saw.
@@ -224,8 +226,32 @@ impl Chat for FakeServer {
 
     async fn post(&self, channel: &ChannelId, author: Option<&UserId>, text: &str) -> Result<(), ChatError> {
         let mut w = self.call("post")?;
-        w.posts.push(FakePost { channel: channel.clone(), author: author.cloned(), text: text.into() });
+        w.posts.push(FakePost { channel: channel.clone(), author: author.cloned(), text: text.into(), reminder: None });
         Ok(())
+    }
+
+    async fn post_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let mut w = self.call("post_reminder")?;
+        let reminder = Some((incident.clone(), due));
+        w.posts.push(FakePost { channel: channel.clone(), author: None, text: text.into(), reminder });
+        Ok(())
+    }
+
+    async fn has_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+    ) -> Result<bool, ChatError> {
+        let w = self.call("has_reminder")?;
+        let wanted = Some((incident.clone(), due));
+        Ok(w.posts.iter().any(|p| p.channel == *channel && p.reminder == wanted))
     }
 
     async fn ephemeral(&self, user: &UserId, channel: &ChannelId, text: &str) -> Result<(), ChatError> {

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use incident_core::review::TranscriptLine;
-use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
+use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, Timestamp, UserId};
 
 /// A user as the use cases need them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,11 +104,30 @@ pub trait Chat: Send + Sync {
     async fn remove_member(&self, channel: &ChannelId, user: &UserId) -> Result<(), ChatError>;
     /// Posts `text` as `author` (None: the plugin's bot).
     async fn post(&self, channel: &ChannelId, author: Option<&UserId>, text: &str) -> Result<(), ChatError>;
-    /// Posts a due reminder as the bot with Update / Snooze / Dismiss buttons for `incident`. Servers or fakes
-    /// without interactive posts fall back to a plain post.
-    async fn post_reminder(&self, channel: &ChannelId, incident: &IncidentId, text: &str) -> Result<(), ChatError> {
-        let _ = incident;
+    /// Posts the reminder of `incident` due at `due` as the bot with Update / Snooze / Dismiss buttons, tagged with
+    /// both so [`Chat::has_reminder`] can find it. Servers or fakes without interactive posts fall back to a plain
+    /// post.
+    async fn post_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let _ = (incident, due);
         self.post(channel, None, text).await
+    }
+    /// Whether the channel's recent posts hold the bot's reminder of `incident` due at `due`: a node taking over a
+    /// claim looks before posting, since the claimant may have posted before it died. Fakes without the lookup
+    /// never find one.
+    async fn has_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+    ) -> Result<bool, ChatError> {
+        let _ = (channel, incident, due);
+        Ok(false)
     }
     /// Posts a question about someone's access as the bot with answer buttons (usable by channel members) for
     /// `incident`. Servers or fakes without interactive posts fall back to a plain post.

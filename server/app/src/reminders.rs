@@ -1,7 +1,11 @@
 //! Time-driven decisions, the scheduler's entry points: the earliest deadline, `tick` at a deadline (claimed with
-//! compare-and-set so exactly one node posts a reminder), and the reminder buttons (snooze, dismiss).
+//! compare-and-set so exactly one node posts a reminder, confirmed once posted, taken over by another node when the
+//! claimant died), and the reminder buttons (snooze, dismiss).
 
-use incident_core::{Action, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, render, tick};
+use incident_core::{
+    Action, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, is_take_over, reminder_posted, render,
+    tick,
+};
 use incident_store::{MAX_ATTEMPTS, StoreError};
 
 use crate::app::{App, Ctx, Names};
@@ -56,10 +60,11 @@ impl App {
                 self.deadlines_changed();
                 return Ok(false);
             };
+            let take_over = is_take_over(&stored.value, &decision.incident);
             match self.store.save(&stored, decision.incident).await {
                 Ok(saved) => {
                     self.saved(&saved.value).await;
-                    self.run_tick_effects(&saved.value, decision.effects, now).await;
+                    self.run_tick_effects(saved, decision.effects, now, take_over).await;
                     return Ok(true);
                 }
                 Err(StoreError::Conflict) => match self.store.load(id).await? {
@@ -72,8 +77,16 @@ impl App {
         Err(AppError::Busy)
     }
 
-    /// The effects of a claimed tick; the reminder itself goes out with its buttons.
-    async fn run_tick_effects(&self, incident: &Incident, effects: Vec<Effect>, now: Timestamp) {
+    /// The effects of a claimed tick; the reminder itself goes out with its buttons, unless this node took the claim
+    /// over and finds the dead claimant's post, and is then confirmed.
+    async fn run_tick_effects(
+        &self,
+        saved: incident_store::Stored<Incident>,
+        effects: Vec<Effect>,
+        now: Timestamp,
+        take_over: bool,
+    ) {
+        let incident = &saved.value;
         let ctx = Ctx { user: incident.commander.clone(), team: Some(incident.team.clone()), channel: None, now };
         let (reminders, rest): (Vec<Effect>, Vec<Effect>) =
             effects.into_iter().partition(|e| matches!(e, Effect::Post { message: Message::ReminderDue, .. }));
@@ -85,12 +98,39 @@ impl App {
         if let Err(e) = names.ensure(&*self.people, [&incident.commander]).await {
             tracing::warn!(error = %e, "looking up the commander failed; the reminder names them as \"someone\"");
         }
+        let Some(due) = incident.reminder.posting.map(|p| p.due) else { return };
         for effect in reminders {
             if let Effect::Post { channel, message, .. } = effect {
                 let text = render::message(&message, incident, now, &names);
-                if let Err(e) = self.chat.post_reminder(&channel, &incident.id, &text).await {
-                    tracing::warn!(error = %e, incident = %incident.id, "posting a due reminder failed");
+                let found =
+                    if take_over { self.chat.has_reminder(&channel, &incident.id, due).await } else { Ok(false) };
+                let posted = match found {
+                    Ok(true) => Ok(()),
+                    Ok(false) => self.chat.post_reminder(&channel, &incident.id, due, &text).await,
+                    Err(e) => Err(e),
+                };
+                match posted {
+                    Ok(()) => self.confirm_reminder(saved.clone(), due, now).await,
+                    // The claim stays: when its lease ends, a node takes it over and tries again.
+                    Err(e) => tracing::warn!(error = %e, incident = %incident.id, "posting a due reminder failed"),
                 }
+            }
+        }
+    }
+
+    /// Clears the claim of the reminder due at `due`, now posted (a CAS write; re-read on conflict). A failure only
+    /// means a later take-over finds the post and confirms it then.
+    async fn confirm_reminder(&self, mut stored: incident_store::Stored<Incident>, due: Timestamp, now: Timestamp) {
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(decision) = reminder_posted(&stored.value, due, now) else { return };
+            match self.store.save(&stored, decision.incident).await {
+                Ok(saved) => return self.saved(&saved.value).await,
+                Err(StoreError::Conflict) => match self.store.load(&stored.value.id).await {
+                    Ok(Some(fresh)) => stored = fresh,
+                    Ok(None) => return,
+                    Err(e) => return tracing::warn!(error = %e, "confirming a posted reminder failed"),
+                },
+                Err(e) => return tracing::warn!(error = %e, "confirming a posted reminder failed"),
             }
         }
     }

@@ -51,6 +51,7 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             s.next.status = Status::Ended;
             s.next.ended_at = Some(now);
             s.next.reminder.next_due = None;
+            s.next.reminder.posting = None;
             s.record(EventKind::IncidentEnded, None, String::new());
             s.post(Message::Ended { by: me });
             s.publish(Change::Status);
@@ -148,6 +149,8 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             s.next.status_updates.push(crate::incident::StatusUpdate { author: me.clone(), at: now, message });
             s.next.reminder.interval_ms = reminder_ms.unwrap_or(0);
             s.next.reminder.next_due = reminder_ms.filter(|_| s.next.is_active()).map(|ms| now.saturating_add_ms(ms));
+            // The update is what a pending reminder asked for: it is no longer owed.
+            s.next.reminder.posting = None;
             s.record(EventKind::StatusUpdated, None, String::new());
             s.effects.push(Effect::Post {
                 channel: s.next.channel.clone(),
@@ -167,6 +170,8 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
                 return Err(DomainError::BadReminder);
             }
             s.next.reminder.next_due = Some(now.saturating_add_ms(ms));
+            // Answered from the reminder's own buttons, so it was posted.
+            s.next.reminder.posting = None;
             s.record(EventKind::ReminderSnoozed, None, HumanDuration(ms).to_string());
             s.publish(Change::StatusUpdate);
         }
@@ -174,6 +179,7 @@ pub fn decide(incident: &Incident, actor: &Actor, action: Action, now: Timestamp
             if !s.next.is_active() {
                 return Err(DomainError::AlreadyEnded);
             }
+            s.next.reminder.posting = None;
             s.record(EventKind::ReminderDismissed, None, String::new());
             s.publish(Change::Timeline);
         }

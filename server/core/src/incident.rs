@@ -213,6 +213,30 @@ pub struct Reminder {
     pub next_due: Option<Timestamp>,
     /// The last chosen interval, prefilled in the next update dialog (0: none).
     pub interval_ms: u64,
+    /// A reminder claimed by a node whose post is not confirmed yet (the outbox). If the claimant dies, another
+    /// node takes it over once [`REMINDER_LEASE_MS`] passed, and posts only if the channel does not hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting: Option<ReminderClaim>,
+}
+
+/// How long a node may take to post a claimed reminder before another node takes the claim over (far above the
+/// 30 s a hook may run, so a slow claimant is never doubled).
+pub const REMINDER_LEASE_MS: u64 = 2 * crate::time::MINUTE_MS;
+
+/// A claimed reminder: which due time it is for and when it was (last) claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderClaim {
+    /// The due time the reminder is for (also tagged on its post, so a take-over can find it).
+    pub due: Timestamp,
+    /// When the current claimant took it.
+    pub claimed_at: Timestamp,
+}
+
+impl Reminder {
+    /// When the claim on an unconfirmed reminder runs out.
+    pub fn lease_end(&self) -> Option<Timestamp> {
+        self.posting.map(|p| p.claimed_at.saturating_add_ms(REMINDER_LEASE_MS))
+    }
 }
 
 /// A user's standing with a private incident.
@@ -400,8 +424,8 @@ impl Incident {
 
     /// The earliest moment the scheduler must look at this incident again.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        let reminder = self.reminder.next_due.filter(|_| self.is_active());
+        let reminder = self.reminder.next_due.into_iter().chain(self.reminder.lease_end()).filter(|_| self.is_active());
         let grants = self.access.invited.iter().filter_map(|g| g.expires_at);
-        reminder.into_iter().chain(grants).min()
+        reminder.chain(grants).min()
     }
 }

@@ -51,5 +51,5 @@ pub use incident::{Incident, Status, TaskAt, Visibility};
 pub use render::Directory;
 pub use start::{StartIds, StartParams, channel_name, start, validate_name};
 pub use target::{IncidentRef, SelectError, select};
-pub use tick::tick;
+pub use tick::{is_take_over, reminder_posted, tick};
 pub use time::{HumanDuration, Timestamp};

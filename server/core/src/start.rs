@@ -135,6 +135,7 @@ pub fn start(params: StartParams, ids: StartIds, now: Timestamp) -> Result<Decis
         reminder: Reminder {
             next_due: params.reminder_ms.map(|ms| now.saturating_add_ms(ms)),
             interval_ms: params.reminder_ms.unwrap_or(0),
+            posting: None,
         },
         timeline: Vec::new(),
         access: AccessList { invited: grants, ..AccessList::default() },

@@ -108,7 +108,7 @@ mod props {
             playbook: b.0,
             checklists: b.1,
             status_updates: b.2,
-            reminder: Reminder { next_due: b.3.0, interval_ms: b.3.1 },
+            reminder: Reminder { next_due: b.3.0, interval_ms: b.3.1, posting: None },
             timeline: b.4,
             access: b.5,
             automation: Default::default(),

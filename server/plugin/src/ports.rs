@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use incident_app::{AccessQuestion, ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
 use incident_core::review::TranscriptLine;
-use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, UserId};
+use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, Timestamp, UserId};
 use incident_store::{Expect, Kv, KvError};
 use mm::model::{Broadcast, Channel, ChannelType, ClusterEvent, KvSetOptions, Post};
 use mm::{Api, ApiError};
@@ -58,6 +58,18 @@ impl Kv for MmKv {
         }
         Ok(out)
     }
+}
+
+/// The post prop that tags a reminder with its incident and due time.
+const REMINDER_TAG: &str = "incident_reminder";
+
+/// How many of a channel's newest posts a reminder take-over looks through.
+const REMINDER_LOOKBACK: i32 = 200;
+
+/// `<incident id>:<due ms>`: a string, since post props cross the gRPC API as a protobuf `Struct`, where numbers
+/// come back as floats.
+fn reminder_tag(incident: &IncidentId, due: Timestamp) -> serde_json::Value {
+    serde_json::Value::String(format!("{incident}:{}", due.millis()))
 }
 
 /// Chat, people and events over the PluginAPI.
@@ -158,15 +170,35 @@ impl Chat for MmPorts {
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
-    async fn post_reminder(&self, channel: &ChannelId, incident: &IncidentId, text: &str) -> Result<(), ChatError> {
+    async fn post_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+        text: &str,
+    ) -> Result<(), ChatError> {
+        let mut props = crate::http::reminders::buttons(incident);
+        props.insert(REMINDER_TAG.into(), reminder_tag(incident, due));
         let post = Post {
             channel_id: channel.to_string(),
             user_id: self.bot_id(),
             message: text.to_owned(),
-            props: crate::http::reminders::buttons(incident),
+            props,
             ..Post::default()
         };
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
+    }
+
+    async fn has_reminder(
+        &self,
+        channel: &ChannelId,
+        incident: &IncidentId,
+        due: Timestamp,
+    ) -> Result<bool, ChatError> {
+        // The claimant posted within the lease (minutes ago): the newest page of the channel holds it if anywhere.
+        let page = self.api.get_posts_for_channel(channel.as_str(), 0, REMINDER_LOOKBACK).await.map_err(chat_error)?;
+        let (bot, tag) = (self.bot_id(), reminder_tag(incident, due));
+        Ok(page.posts.values().any(|p| p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag)))
     }
 
     async fn post_access_question(

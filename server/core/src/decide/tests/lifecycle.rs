@@ -318,3 +318,21 @@ fn a_message_added_to_the_timeline_keeps_an_excerpt_and_its_author() {
     assert_eq!(err(&fixtures::incident(), &alice, add(" \n ")), "That message has no text to add to the timeline.");
     assert_eq!(decide(&private(), &outsider("eve"), add("hi"), Timestamp(7)).unwrap_err(), DomainError::NotFound);
 }
+
+#[test]
+fn an_update_snooze_dismiss_or_end_settles_a_pending_reminder() {
+    let alice = member("alice");
+    let mut incident = fixtures::incident();
+    let claim = crate::incident::ReminderClaim { due: Timestamp(1_000), claimed_at: Timestamp(1_000) };
+    incident.reminder.posting = Some(claim);
+    let update = Action::PostStatusUpdate { message: "Mitigated".into(), reminder_ms: None };
+    let snooze = Action::SnoozeReminder { ms: 60_000 };
+    let end = Action::End { confirmed: true };
+    for action in [update, snooze, Action::DismissReminder, end] {
+        let d = decide(&incident, &alice, action.clone(), Timestamp(2_000)).unwrap();
+        assert_eq!(d.incident.reminder.posting, None, "{action:?} leaves no reminder owed");
+    }
+    // Anything else leaves the claim to its node.
+    let d = decide(&incident, &alice, Action::AddTask { checklist: 0, title: "x".into() }, Timestamp(2_000)).unwrap();
+    assert_eq!(d.incident.reminder.posting, Some(claim));
+}
