@@ -145,6 +145,8 @@ async fn the_incident_lifecycle_through_the_real_plugin() {
     let budget = |name: &str| calls.iter().find(|(n, _)| *n == name).map(|(_, c)| *c).unwrap();
     assert!(budget("info") <= 3, "info needs at most 3 PluginAPI calls: {calls:?}");
     assert!(budget("start") <= 15, "start needs at most 15 PluginAPI calls: {calls:?}");
+    // The list is drawn from the read model: the user, the team membership, the commanders' names; no record.
+    assert!(budget("list") <= 3, "list needs at most 3 PluginAPI calls: {calls:?}");
 
     // A plugin restart rebuilds the read model from KV: the list still shows the incident.
     host.restart_plugin().await.unwrap();

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use incident_core::render::ListLine;
 use incident_core::{Action, Incident, IncidentId, PostId, Status, TeamId, UserId, Visibility, render};
 use incident_store::{Page, Query, Row};
 
@@ -85,16 +86,26 @@ impl App {
             ..Query::default()
         };
         let page = self.list(&ctx.user, query).await?;
-        let mut incidents: Vec<Incident> = Vec::new();
-        for row in &page.rows {
-            if let Some(stored) = self.store.load(&row.id).await? {
-                incidents.push(stored.value);
-            }
-        }
+        // Drawn from the read model: no record is read, whatever the page size.
+        let lines: Vec<ListLine> = page
+            .rows
+            .iter()
+            .map(|row| ListLine {
+                number: row.number,
+                name: row.name.clone(),
+                private: row.visibility == Visibility::Private,
+                channel: row.channel.clone(),
+                commander: row.commander.clone(),
+                created_at: row.created_at,
+                ended_at: row.ended_at,
+                tasks: (row.tasks_done, row.tasks_total),
+                reminder_due: row.reminder_due,
+                active: row.status == Status::Active,
+            })
+            .collect();
         let mut names = Names::default();
-        names.ensure(&*self.people, incidents.iter().map(|i| &i.commander)).await?;
-        let refs: Vec<&Incident> = incidents.iter().collect();
-        let mut text = render::list(&refs, ctx.now, &names);
+        names.ensure(&*self.people, lines.iter().map(|l| &l.commander)).await?;
+        let mut text = render::list(&lines, ctx.now, &names);
         if page.total > page.rows.len() {
             text.push_str(&format!("\n_Showing the newest {} of {}._", page.rows.len(), page.total));
         }

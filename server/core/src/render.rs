@@ -159,25 +159,71 @@ pub fn timeline(incident: &Incident, dir: &dyn Directory) -> String {
 }
 
 /// The answer to `/incident list`. `incidents` is already filtered with `access::Viewer` and sorted.
-pub fn list(incidents: &[&Incident], now: Timestamp, dir: &dyn Directory) -> String {
-    if incidents.is_empty() {
+pub fn list(lines: &[ListLine], now: Timestamp, dir: &dyn Directory) -> String {
+    if lines.is_empty() {
         return "You have no active incidents in this team. Start one with `/incident start`.".into();
     }
     let mut out = String::from(
         "#### Your incidents\n\n| Incident | Commander | Running | Tasks | Update |\n|---|---|---|---|---|\n",
     );
-    for i in incidents {
-        let (done, total) = i.progress();
-        let update = if i.update_overdue(now) { "**overdue**" } else { "ok" };
-        let channel = dir.channel_name(&i.channel).map(|c| format!(" ~{c}")).unwrap_or_default();
+    for line in lines {
+        let (done, total) = line.tasks;
+        let overdue = line.active && line.reminder_due.is_some_and(|due| due <= now);
+        let update = if overdue { "**overdue**" } else { "ok" };
+        let channel = dir.channel_name(&line.channel).map(|c| format!(" ~{c}")).unwrap_or_default();
+        let lock = if line.private { "🔒 " } else { "" };
         out.push_str(&format!(
-            "| {}{channel} | {} | {} | {done}/{total} | {update} |\n",
-            title_line(i),
-            at_user(dir, &i.commander),
-            HumanDuration(i.duration_ms(now)),
+            "| {lock}**{}** · INC-{:05}{channel} | {} | {} | {done}/{total} | {update} |\n",
+            escape(&line.name),
+            line.number,
+            at_user(dir, &line.commander),
+            HumanDuration(line.ended_at.unwrap_or(now).since(line.created_at)),
         ));
     }
     out
+}
+
+/// What one line of `/incident list` shows: the shell builds it from its read model, without loading records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLine {
+    /// Team-sequential number.
+    pub number: u64,
+    /// Name.
+    pub name: String,
+    /// Private incidents get a padlock.
+    pub private: bool,
+    /// Incident channel.
+    pub channel: ChannelId,
+    /// Commander.
+    pub commander: UserId,
+    /// Start time.
+    pub created_at: Timestamp,
+    /// End time.
+    pub ended_at: Option<Timestamp>,
+    /// Checked and all tasks.
+    pub tasks: (usize, usize),
+    /// When the next status update is due.
+    pub reminder_due: Option<Timestamp>,
+    /// Whether it is active (only active incidents are overdue).
+    pub active: bool,
+}
+
+impl ListLine {
+    /// The line of `incident`.
+    pub fn of(incident: &Incident) -> ListLine {
+        ListLine {
+            number: incident.number,
+            name: incident.name.clone(),
+            private: incident.is_private(),
+            channel: incident.channel.clone(),
+            commander: incident.commander.clone(),
+            created_at: incident.created_at,
+            ended_at: incident.ended_at,
+            tasks: incident.progress(),
+            reminder_due: incident.reminder.next_due,
+            active: incident.is_active(),
+        }
+    }
 }
 
 /// The status-update post for the latest update (posted as its author).

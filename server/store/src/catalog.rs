@@ -49,6 +49,8 @@ pub struct Row {
     pub version: u64,
     /// `Incident::next_deadline`: when the scheduler must call `tick` (reminder or grant expiry).
     pub deadline: Option<Timestamp>,
+    /// When the next status update is due (lists mark it overdue).
+    pub reminder_due: Option<Timestamp>,
     /// The playbook it started from (stats per playbook).
     pub playbook: Option<PlaybookId>,
 }
@@ -90,6 +92,7 @@ impl Row {
             tasks_total,
             version: incident.version,
             deadline: incident.next_deadline(),
+            reminder_due: incident.reminder.next_due,
             playbook: incident.playbook.clone(),
         }
     }

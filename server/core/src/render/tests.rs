@@ -93,7 +93,7 @@ fn list_is_a_table_of_what_the_viewer_may_see() {
     b.visibility = Visibility::Private;
     let now = Timestamp(1_000).saturating_add_ms(2 * HOUR_MS);
     assert_eq!(
-        list(&[&a, &b], now, &names()),
+        list(&[ListLine::of(&a), ListLine::of(&b)], now, &names()),
         "#### Your incidents\n\n\
          | Incident | Commander | Running | Tasks | Update |\n\
          |---|---|---|---|---|\n\
