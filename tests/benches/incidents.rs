@@ -95,7 +95,37 @@ async fn command_rows(host: &DevHost) -> String {
         .await;
         row(name, samples, per(before, calls_of(host, "ExecuteCommand")));
     }
+    eprintln!("bench: status update");
+    let submission = update_dialog(host, &channel).await;
+    let before = calls_of(host, "ServeHTTP");
+    let samples = timed(
+        || async {
+            let (answer, has_errors) = host.submit_dialog("alice", &submission).await.unwrap();
+            assert!(!has_errors, "{answer}");
+        },
+        200,
+    )
+    .await;
+    row("status update (`/incident update` dialog submitted)", samples, per(before, calls_of(host, "ServeHTTP")));
     rows
+}
+
+/// Opens the status-update dialog in `channel` as the commander and returns a filled-in submission of it.
+async fn update_dialog(host: &DevHost, channel: &str) -> devhost::DialogSubmission {
+    let mut events = host.events();
+    host.execute_command("alice", channel, "/incident update").await.unwrap();
+    let opened = std::iter::from_fn(|| events.try_recv().ok()).find(|e| e.event == "open_dialog").expect("a dialog");
+    let payload: serde_json::Value = serde_json::from_str(opened.data["dialog"].as_str().unwrap()).unwrap();
+    let submission = serde_json::json!({ "message": "Failing over to the replica.", "reminder": "900000" });
+    devhost::DialogSubmission {
+        url: payload["url"].as_str().unwrap().into(),
+        callback_id: "update".into(),
+        state: payload["dialog"]["state"].as_str().unwrap().into(),
+        submission: submission.as_object().unwrap().clone(),
+        cancelled: false,
+        channel_id: channel.into(),
+        team_id: host.store().get_team_by_name("dev").unwrap().id,
+    }
 }
 
 async fn commands(bundle: &std::path::Path) -> String {
