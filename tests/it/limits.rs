@@ -1,5 +1,6 @@
 //! Size limits at the edges: plugin-route bodies over 10 MiB answer 413 from the dev host without reaching the
-//! plugin, and hook payloads just under the 4 MiB gRPC default reach plugin code (real process and SDK server).
+//! plugin, hook payloads just under the 4 MiB gRPC default reach plugin code (real process and SDK server), and an
+//! incident record at the KV write limit refuses changes with a clear answer and stays readable.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -68,6 +69,41 @@ async fn a_command_near_the_4_mib_grpc_limit_reaches_the_real_plugin() {
     let reply = host.execute_command("alice", "town-square", &text).await.expect("the plugin answers");
     assert!(reply["text"].as_str().unwrap_or_default().contains("/incident start"), "help text: {reply}");
     assert_eq!(host.api_calls().per_hook["ExecuteCommand"].invocations, 1);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_at_the_record_size_limit_refuses_changes_and_stays_readable() {
+    let dir = incident_tests::process::scratch("limits-record");
+    let host = start(config(&incident_tests::process::stage_plugin_dir(&dir), "limits-record-host")).await;
+    host.execute_command("alice", "town-square", "/incident start Long haul").await.unwrap();
+    let key = host
+        .store()
+        .kv_list(PLUGIN_ID, 0, 1000)
+        .unwrap()
+        .into_iter()
+        .find(|k| k.starts_with("inc_"))
+        .expect("the incident record");
+    // A timeline grown to the limit (storage time travel: months of events in one summary). The extra event is
+    // shaped as the plugin writes them, so re-encoding keeps the size; any change is then over the limit.
+    let mut record: serde_json::Value = serde_json::from_slice(&host.store().kv_get(PLUGIN_ID, &key).unwrap()).unwrap();
+    let timeline = record["data"]["timeline"].as_array_mut().unwrap();
+    let mut event = timeline.last().expect("the start's events").clone();
+    event["summary"] = serde_json::json!("");
+    timeline.push(event);
+    let room = incident_store::MAX_RECORD_BYTES - serde_json::to_vec(&record).unwrap().len();
+    let last = record["data"]["timeline"].as_array_mut().unwrap().last_mut().unwrap();
+    last["summary"] = serde_json::json!("x".repeat(room));
+    let full = serde_json::to_vec(&record).unwrap();
+    host.store().kv_set(PLUGIN_ID, &key, &full, 0).unwrap();
+
+    let reply = host.execute_command("alice", "long-haul", "/incident checkadd 1 Rotate the keys").await.unwrap();
+    let text = reply["text"].as_str().unwrap();
+    assert!(text.contains("reached the size limit (2.0 MB") && text.contains("nothing was changed"), "{text}");
+    assert_eq!(host.store().kv_get(PLUGIN_ID, &key).unwrap(), full, "the record is untouched");
+    let info = host.execute_command("alice", "long-haul", "/incident info").await.unwrap();
+    assert!(info["text"].as_str().unwrap().contains("Long haul"), "still readable: {info}");
+    assert_eq!(host.plugin_state().state, PluginState::Active);
     host.stop().await;
 }
 

@@ -55,6 +55,13 @@ pub enum AppError {
         /// The retired channel's new name, if retiring worked.
         channel: Option<String>,
     },
+    /// The incident's record is as large as a record may be (a very long timeline).
+    #[error(
+        "This incident's record has reached the size limit ({:.1} MB, the most one Mattermost KV write takes), so \
+         nothing was changed. Export it from the incident page and continue in a new incident.",
+        *.0 as f64 / 1e6
+    )]
+    RecordFull(usize),
     /// No such playbook, or not in one of the user's teams (the two read the same).
     #[error("No playbook found. It may not exist, or you are not one of its members.")]
     PlaybookNotFound,
@@ -98,7 +105,7 @@ impl AppError {
                 | DomainError::NoSuchChecklist { .. }
                 | DomainError::NoSuchTask { .. },
             ) => ErrorKind::Invalid,
-            AppError::Domain(_) => ErrorKind::Conflict,
+            AppError::Domain(_) | AppError::RecordFull(_) => ErrorKind::Conflict,
             AppError::Busy | AppError::Unavailable(_) | AppError::StartFailed { .. } => ErrorKind::Unavailable,
         }
     }
@@ -142,6 +149,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict | StoreError::Busy(_) => AppError::Busy,
+            StoreError::TooLarge { bytes, .. } => AppError::RecordFull(bytes),
             StoreError::Kv(e) => AppError::Unavailable(e.to_string()),
             StoreError::Record(e) => AppError::Unavailable(e.to_string()),
         }

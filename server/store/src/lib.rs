@@ -24,4 +24,4 @@ pub use intents::{StartIntent, StartTicket, TeamCounter, TeamRegistry};
 pub use kv::{Expect, Kv, KvError};
 pub use memory::{KvCalls, MemoryKv};
 pub use playbooks::{Playbook, PlaybookAutomation, PlaybookChecklist, PlaybookTask, PlaybookTemplates, Playbooks};
-pub use store::{MAX_ATTEMPTS, Store, StoreError, Stored};
+pub use store::{MAX_ATTEMPTS, MAX_RECORD_BYTES, Store, StoreError, Stored};

@@ -18,6 +18,10 @@ use crate::record::{self, Counter, IdList, RecordError};
 /// How many times a compare-and-set is tried before giving up with [`StoreError::Busy`].
 pub const MAX_ATTEMPTS: u32 = 5;
 
+/// The largest incident record written. A compare-and-set sends the old and the new value in one PluginAPI request,
+/// and a gRPC message holds at most 4 MiB, so each may take just under half of that.
+pub const MAX_RECORD_BYTES: usize = 2_000_000;
+
 /// How many records the activation rebuild reads at once.
 const REBUILD_CONCURRENCY: usize = 64;
 
@@ -36,6 +40,14 @@ pub enum StoreError {
     /// Compare-and-set kept losing after [`MAX_ATTEMPTS`] tries.
     #[error("{0} kept changing under concurrent writes")]
     Busy(String),
+    /// The record would be larger than [`MAX_RECORD_BYTES`]: refused before any write.
+    #[error("{key} would take {bytes} bytes, more than the {MAX_RECORD_BYTES} a record may")]
+    TooLarge {
+        /// The record's key.
+        key: String,
+        /// Its encoded size.
+        bytes: usize,
+    },
 }
 
 /// A value with the exact bytes it was read from, which the next compare-and-set expects.
@@ -81,8 +93,8 @@ impl Store {
 
     /// Writes a new incident; Conflict if the id is taken.
     pub async fn create(&self, incident: &Incident) -> Result<Stored<Incident>, StoreError> {
-        let raw = record::encode(incident);
-        if self.kv.set(&keys::incident(&incident.id), &raw, Expect::Absent, None).await? {
+        let (key, raw) = encode_incident(incident)?;
+        if self.kv.set(&key, &raw, Expect::Absent, None).await? {
             Ok(Stored { value: incident.clone(), raw })
         } else {
             Err(StoreError::Conflict)
@@ -91,8 +103,8 @@ impl Store {
 
     /// Replaces `prev` with `next`; Conflict if the record changed since `prev` was read.
     pub async fn save(&self, prev: &Stored<Incident>, next: Incident) -> Result<Stored<Incident>, StoreError> {
-        let raw = record::encode(&next);
-        if self.kv.set(&keys::incident(&next.id), &raw, Expect::Bytes(&prev.raw), None).await? {
+        let (key, raw) = encode_incident(&next)?;
+        if self.kv.set(&key, &raw, Expect::Bytes(&prev.raw), None).await? {
             Ok(Stored { value: next, raw })
         } else {
             Err(StoreError::Conflict)
@@ -250,6 +262,15 @@ impl Store {
         }
         Err(StoreError::Busy(key.to_owned()))
     }
+}
+
+/// The key and bytes of an incident record, refused when too large to write.
+fn encode_incident(incident: &Incident) -> Result<(String, Vec<u8>), StoreError> {
+    let (key, raw) = (keys::incident(&incident.id), record::encode(incident));
+    if raw.len() > MAX_RECORD_BYTES {
+        return Err(StoreError::TooLarge { key, bytes: raw.len() });
+    }
+    Ok((key, raw))
 }
 
 #[cfg(test)]

@@ -199,3 +199,39 @@ async fn a_conflict_storm_ends_in_busy_after_bounded_attempts() {
     // The team's first start registers it (one write), then every counter attempt loses.
     assert_eq!(kv.0.calls().sets, 1 + u64::from(MAX_ATTEMPTS));
 }
+
+/// `n` task-check events like the ones a toggle adds.
+fn with_events(n: usize, summary: &str) -> Incident {
+    let mut i = incident("big", "team1", "chan1", 1);
+    let actor: incident_core::UserId = pad("alice");
+    i.timeline = (0..n)
+        .map(|k| incident_core::incident::TimelineEvent {
+            at: incident_core::Timestamp(1_700_000_000_000 + k as i64),
+            actor: Some(actor.clone()),
+            kind: incident_core::incident::EventKind::TaskChecked,
+            subject: None,
+            summary: summary.to_owned(),
+        })
+        .collect();
+    i
+}
+
+#[tokio::test]
+async fn a_record_too_large_for_one_kv_write_is_refused_before_writing() {
+    let (kv, store) = store();
+    // A long incident fits: 5,000 task toggles with everyday titles stay well under the limit.
+    let long = with_events(5_000, "Fail over to the replica in eu-west-1");
+    let stored = store.create(&long).await.unwrap();
+    let per_event = record::encode(&long).len() / 5_000;
+    assert!(per_event < 200, "a toggle costs {per_event} bytes of record");
+    // One that would cross it is refused with its size, and the stored record is untouched.
+    let mut huge = with_events(5_000, &"x".repeat(400));
+    huge.version = stored.value.version + 1;
+    let sets = kv.calls().sets;
+    let err = store.save(&stored, huge).await.unwrap_err();
+    let StoreError::TooLarge { key, bytes } = err else { panic!("{err:?}") };
+    assert_eq!(key, keys::incident(&long.id));
+    assert!(bytes > MAX_RECORD_BYTES);
+    assert_eq!(kv.calls().sets, sets, "nothing was sent");
+    assert_eq!(store.load(&long.id).await.unwrap().unwrap().value, long);
+}
