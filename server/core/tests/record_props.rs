@@ -124,7 +124,7 @@ mod props {
         let now = Timestamp(1_700_000_000_000);
         let _ = render::info(incident, now, &names);
         let _ = render::timeline(incident, &names);
-        let _ = render::list(&[incident], now, &names);
+        let _ = render::list(&[render::ListLine::of(incident)], now, &names);
         let _ = render::status_update(incident, now);
         let _ = (incident.progress(), incident.open_tasks(), incident.next_deadline(), incident.duration_ms(now));
         let _ = (incident.reference(), incident.id.short(), incident.update_overdue(now));
