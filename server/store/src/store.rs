@@ -116,15 +116,9 @@ impl Store {
         Ok(self.kv.delete(&keys::incident(id)).await?)
     }
 
-    /// Adds `id` to the channel's index. The channel is usually brand new, so the first try writes the index
-    /// without reading it (one call); an existing index falls back to the read-modify-CAS loop.
+    /// Adds `id` to the channel's index. The channel is usually brand new, so the index usually is too.
     pub async fn index_channel(&self, channel: &ChannelId, id: &IncidentId) -> Result<(), StoreError> {
-        let key = keys::channel_index(channel);
-        let fresh = record::encode(&IdList { ids: vec![id.clone()] });
-        if self.kv.set(&key, &fresh, Expect::Absent, None).await? {
-            return Ok(());
-        }
-        self.add_id(&key, id).await
+        self.add_first_id(&keys::channel_index(channel), id).await
     }
 
     /// Removes `id` from the channel's index.
@@ -132,16 +126,11 @@ impl Store {
         self.remove_id(&keys::channel_index(channel), id).await
     }
 
-    /// Adds `id` (numbered `number`) to its team index shard. The first number of a shard usually finds it absent,
-    /// so it is written without reading first (one call); otherwise, or when another start got there first, the
-    /// read-modify-CAS loop.
+    /// Adds `id` (numbered `number`) to its team index shard. The first number of a shard usually finds it absent.
     pub async fn index_team(&self, team: &TeamId, number: u64, id: &IncidentId) -> Result<(), StoreError> {
         let key = keys::team_shard(team, number);
         if number == (keys::shard_of(number) * keys::SHARD_SIZE).max(1) {
-            let fresh = record::encode(&IdList { ids: vec![id.clone()] });
-            if self.kv.set(&key, &fresh, Expect::Absent, None).await? {
-                return Ok(());
-            }
+            return self.add_first_id(&key, id).await;
         }
         self.add_id(&key, id).await
     }
@@ -213,6 +202,16 @@ impl Store {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Adds `id` to an index that is probably new: written without reading first (one call); when the index exists
+    /// after all (another start got there first), the read-modify-CAS loop.
+    async fn add_first_id(&self, key: &str, id: &IncidentId) -> Result<(), StoreError> {
+        let fresh = record::encode(&IdList { ids: vec![id.clone()] });
+        if self.kv.set(key, &fresh, Expect::Absent, None).await? {
+            return Ok(());
+        }
+        self.add_id(key, id).await
     }
 
     async fn remove_id(&self, key: &str, id: &IncidentId) -> Result<(), StoreError> {
