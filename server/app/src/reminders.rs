@@ -3,13 +3,23 @@
 //! claimant died), and the reminder buttons (snooze, dismiss).
 
 use incident_core::{
-    Action, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, is_take_over, reminder_posted, render,
-    tick,
+    Action, Decision, Effect, HumanDuration, Incident, IncidentId, Message, Timestamp, is_take_over, reminder_posted,
+    render, tick,
 };
-use incident_store::{MAX_ATTEMPTS, StoreError};
+use incident_store::{MAX_ATTEMPTS, StoreError, Stored};
 
 use crate::app::{App, Ctx, Names};
 use crate::error::AppError;
+
+/// What a scheduler decision came to.
+enum Settled {
+    /// Saved: the record as it was just before, the saved one, and the decision's effects to run.
+    Saved { before: Box<Incident>, saved: Stored<Incident>, effects: Vec<Effect> },
+    /// Nothing to do on the freshest read.
+    Nothing(Stored<Incident>),
+    /// The record is gone.
+    Gone,
+}
 
 impl App {
     /// Calls `listener` whenever the read model changed (own saves, cluster events, rebuild), so the scheduler
@@ -48,28 +58,45 @@ impl App {
 
     /// Claims one incident's due work: `tick` on a fresh read, saved with CAS. Only the winner runs the effects.
     async fn tick_one(&self, id: &IncidentId, now: Timestamp) -> Result<bool, AppError> {
-        let Some(mut stored) = self.store.load(id).await? else {
+        let Some(stored) = self.store.load(id).await? else {
             self.catalog_mut().remove(id);
             self.deadlines_changed();
             return Ok(false);
         };
-        for _ in 0..MAX_ATTEMPTS {
-            let Some(decision) = tick(&stored.value, now) else {
+        match self.settle(stored, |incident| tick(incident, now)).await? {
+            Settled::Saved { before, saved, effects } => {
+                let take_over = is_take_over(&before, &saved.value);
+                self.run_tick_effects(saved, effects, now, take_over).await;
+                Ok(true)
+            }
+            Settled::Nothing(stored) => {
                 // Another node claimed it (its cluster event may still be on the way), or our row was stale.
                 self.catalog_mut().upsert(&stored.value);
                 self.deadlines_changed();
-                return Ok(false);
-            };
-            let take_over = is_take_over(&stored.value, &decision.incident);
+                Ok(false)
+            }
+            Settled::Gone => Ok(false),
+        }
+    }
+
+    /// Makes the scheduler's decision `decide` (no actor: claims, take-overs, confirmations) on `stored` and saves it
+    /// with compare-and-set, re-reading and re-deciding after a conflict; a saved decision is recorded in the read
+    /// model and told to the other nodes.
+    async fn settle(
+        &self,
+        mut stored: Stored<Incident>,
+        decide: impl Fn(&Incident) -> Option<Decision>,
+    ) -> Result<Settled, AppError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(decision) = decide(&stored.value) else { return Ok(Settled::Nothing(stored)) };
             match self.store.save(&stored, decision.incident).await {
                 Ok(saved) => {
                     self.saved(&saved.value).await;
-                    self.run_tick_effects(saved, decision.effects, now, take_over).await;
-                    return Ok(true);
+                    return Ok(Settled::Saved { before: Box::new(stored.value), saved, effects: decision.effects });
                 }
-                Err(StoreError::Conflict) => match self.store.load(id).await? {
+                Err(StoreError::Conflict) => match self.store.load(&stored.value.id).await? {
                     Some(fresh) => stored = fresh,
-                    None => return Ok(false),
+                    None => return Ok(Settled::Gone),
                 },
                 Err(e) => return Err(e.into()),
             }
@@ -79,13 +106,7 @@ impl App {
 
     /// The effects of a claimed tick; the reminder itself goes out with its buttons, unless this node took the claim
     /// over and finds the dead claimant's post, and is then confirmed.
-    async fn run_tick_effects(
-        &self,
-        saved: incident_store::Stored<Incident>,
-        effects: Vec<Effect>,
-        now: Timestamp,
-        take_over: bool,
-    ) {
+    async fn run_tick_effects(&self, saved: Stored<Incident>, effects: Vec<Effect>, now: Timestamp, take_over: bool) {
         let incident = &saved.value;
         let ctx = Ctx { user: incident.commander.clone(), team: Some(incident.team.clone()), channel: None, now };
         let (reminders, rest): (Vec<Effect>, Vec<Effect>) =
@@ -120,18 +141,9 @@ impl App {
 
     /// Clears the claim of the reminder due at `due`, now posted (a CAS write; re-read on conflict). A failure only
     /// means a later take-over finds the post and confirms it then.
-    async fn confirm_reminder(&self, mut stored: incident_store::Stored<Incident>, due: Timestamp, now: Timestamp) {
-        for _ in 0..MAX_ATTEMPTS {
-            let Some(decision) = reminder_posted(&stored.value, due, now) else { return };
-            match self.store.save(&stored, decision.incident).await {
-                Ok(saved) => return self.saved(&saved.value).await,
-                Err(StoreError::Conflict) => match self.store.load(&stored.value.id).await {
-                    Ok(Some(fresh)) => stored = fresh,
-                    Ok(None) => return,
-                    Err(e) => return tracing::warn!(error = %e, "confirming a posted reminder failed"),
-                },
-                Err(e) => return tracing::warn!(error = %e, "confirming a posted reminder failed"),
-            }
+    async fn confirm_reminder(&self, stored: Stored<Incident>, due: Timestamp, now: Timestamp) {
+        if let Err(e) = self.settle(stored, |incident| reminder_posted(incident, due, now)).await {
+            tracing::warn!(error = %e, "confirming a posted reminder failed");
         }
     }
 
