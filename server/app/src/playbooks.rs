@@ -443,9 +443,9 @@ impl App {
             names.users.get(&update.author).map_or_else(|| "someone".to_owned(), |p| format!("@{}", p.username));
         // Repeated by the bot in other channels: the author's mentions stay in the incident channel.
         let text = format!(
-            "**Status update** for **{}** (INC-{:05}) by {author}:\n\n{}",
+            "**Status update** for **{}** ({}) by {author}:\n\n{}",
             incident_core::render::escape(&incident.name),
-            incident.number,
+            incident.reference(),
             incident_core::render::quiet_mentions(&update.message)
         );
         let mut failed = Vec::new();

@@ -26,7 +26,7 @@ use crate::ports::{ChatError, NewChannel};
 /// How an incident channel's purpose starts (`Incident INC-00042:`): the start writes it, and the crash sweep
 /// recognises the channel of an unfinished start by it.
 pub(crate) fn purpose_prefix(number: u64) -> String {
-    format!("Incident INC-{number:05}:")
+    format!("Incident {}:", incident_core::incident::reference(number))
 }
 
 /// How many channel names (`name`, `name-2`, …) are tried before giving up.

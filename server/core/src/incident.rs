@@ -219,6 +219,11 @@ pub struct Reminder {
     pub posting: Option<ReminderClaim>,
 }
 
+/// How people name incident `number` of a team: `INC-00042`.
+pub fn reference(number: u64) -> String {
+    format!("INC-{number:05}")
+}
+
 /// How long a node may take to post a claimed reminder before another node takes the claim over (far above the
 /// 30 s a hook may run, so a slow claimant is never doubled).
 pub const REMINDER_LEASE_MS: u64 = 2 * crate::time::MINUTE_MS;
@@ -386,7 +391,7 @@ impl Incident {
 
     /// `INC-00042`.
     pub fn reference(&self) -> String {
-        format!("INC-{:05}", self.number)
+        reference(self.number)
     }
 
     /// The task at `at`, if it exists.

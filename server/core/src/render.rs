@@ -71,8 +71,13 @@ pub fn quiet_mentions(text: &str) -> String {
 }
 
 fn title_line(incident: &Incident) -> String {
-    let lock = if incident.is_private() { "🔒 " } else { "" };
-    format!("{lock}**{}** · {}", escape(&incident.name), incident.reference())
+    title(incident.is_private(), &incident.name, incident.number)
+}
+
+/// `🔒 **Name** · INC-00042` (the padlock only for private incidents).
+fn title(private: bool, name: &str, number: u64) -> String {
+    let lock = if private { "🔒 " } else { "" };
+    format!("{lock}**{}** · {}", escape(name), crate::incident::reference(number))
 }
 
 /// The answer to `/incident info`.
@@ -171,11 +176,9 @@ pub fn list(lines: &[ListLine], now: Timestamp, dir: &dyn Directory) -> String {
         let overdue = line.active && line.reminder_due.is_some_and(|due| due <= now);
         let update = if overdue { "**overdue**" } else { "ok" };
         let channel = dir.channel_name(&line.channel).map(|c| format!(" ~{c}")).unwrap_or_default();
-        let lock = if line.private { "🔒 " } else { "" };
         out.push_str(&format!(
-            "| {lock}**{}** · INC-{:05}{channel} | {} | {} | {done}/{total} | {update} |\n",
-            escape(&line.name),
-            line.number,
+            "| {}{channel} | {} | {} | {done}/{total} | {update} |\n",
+            title(line.private, &line.name, line.number),
             at_user(dir, &line.commander),
             HumanDuration(line.ended_at.unwrap_or(now).since(line.created_at)),
         ));

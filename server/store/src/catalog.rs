@@ -99,7 +99,7 @@ impl Row {
 
     /// `INC-00042`.
     pub fn reference(&self) -> String {
-        format!("INC-{:05}", self.number)
+        incident_core::incident::reference(self.number)
     }
 
     /// Whether the row answers to `r` (same rule as `IncidentRef::matches`).
