@@ -5,6 +5,15 @@ const text = 'var(--center-channel-color, #3f4350)';
 const subtle = 'rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.64)';
 const border = 'rgba(var(--center-channel-color-rgb, 63, 67, 80), 0.16)';
 
+/** What every text field and select shares: theme colours, a thin border, a little padding. */
+const control: CSSProperties = {
+    color: text,
+    background: 'var(--center-channel-bg, #ffffff)',
+    border: `1px solid ${border}`,
+    borderRadius: 4,
+    padding: '4px 8px',
+};
+
 export const styles = {
     root: {padding: '12px 16px', color: text, background: 'var(--center-channel-bg, #ffffff)', fontSize: 14} as CSSProperties,
     muted: {color: subtle, margin: '8px 0'} as CSSProperties,
@@ -53,15 +62,7 @@ export const styles = {
     doneText: {textDecoration: 'line-through', color: subtle} as CSSProperties,
     event: {padding: '4px 0', borderBottom: `1px solid ${border}`} as CSSProperties,
     progress: {width: '100%', height: 6, accentColor: 'var(--online-indicator, #3db887)'} as CSSProperties,
-    input: {
-        flex: 1,
-        minWidth: 0,
-        color: text,
-        background: 'var(--center-channel-bg, #ffffff)',
-        border: `1px solid ${border}`,
-        borderRadius: 4,
-        padding: '4px 8px',
-    } as CSSProperties,
+    input: {...control, flex: 1, minWidth: 0} as CSSProperties,
     iconButton: {background: 'none', border: 'none', color: subtle, cursor: 'pointer', padding: 2} as CSSProperties,
     linkButton: {
         display: 'inline-flex',
@@ -96,14 +97,7 @@ export const styles = {
     /** Revoked people stay listed, greyed out. */
     revoked: {opacity: 0.48} as CSSProperties,
     grow: {flex: 1, minWidth: 0, overflowWrap: 'anywhere'} as CSSProperties,
-    narrowInput: {
-        width: 140,
-        color: text,
-        background: 'var(--center-channel-bg, #ffffff)',
-        border: `1px solid ${border}`,
-        borderRadius: 4,
-        padding: '4px 8px',
-    } as CSSProperties,
+    narrowInput: {...control, width: 140} as CSSProperties,
     /** The incident page fills the host's centre area and scrolls on its own. */
     page: {height: '100%', overflowY: 'auto', boxSizing: 'border-box'} as CSSProperties,
     pageBody: {maxWidth: 720, margin: '0 auto'} as CSSProperties,
@@ -121,15 +115,7 @@ export const styles = {
     /** Filters and other control rows of the list pages. */
     toolbar: {display: 'flex', alignItems: 'flex-end', flexWrap: 'wrap', gap: 8, margin: '8px 0'} as CSSProperties,
     control: {display: 'flex', flexDirection: 'column', gap: 2, fontSize: 12, color: subtle} as CSSProperties,
-    select: {
-        color: text,
-        background: 'var(--center-channel-bg, #ffffff)',
-        border: `1px solid ${border}`,
-        borderRadius: 4,
-        padding: '4px 8px',
-        font: 'inherit',
-        fontSize: 14,
-    } as CSSProperties,
+    select: {...control, font: 'inherit', fontSize: 14} as CSSProperties,
     /** Tabs between the incident list and the playbooks. */
     tabs: {display: 'flex', gap: 4, borderBottom: `1px solid ${border}`, margin: '0 0 8px'} as CSSProperties,
     tab: {
@@ -149,16 +135,7 @@ export const styles = {
     /** One editor field: label above, control, inline error below. */
     field: {display: 'flex', flexDirection: 'column', gap: 4, margin: '8px 0'} as CSSProperties,
     label: {fontWeight: 600, fontSize: 13} as CSSProperties,
-    textarea: {
-        color: text,
-        background: 'var(--center-channel-bg, #ffffff)',
-        border: `1px solid ${border}`,
-        borderRadius: 4,
-        padding: '4px 8px',
-        font: 'inherit',
-        minHeight: 60,
-        resize: 'vertical',
-    } as CSSProperties,
+    textarea: {...control, font: 'inherit', minHeight: 60, resize: 'vertical'} as CSSProperties,
     box: {border: `1px solid ${border}`, borderRadius: 4, padding: '8px 12px', margin: '8px 0'} as CSSProperties,
     chip: {
         display: 'inline-flex',
