@@ -41,40 +41,28 @@ export function IncidentFilters({value, users, onChange}: Props) {
                     data-testid='incident-search'/>
             </form>
             <div style={styles.toolbar}>
-                <label style={styles.control}>
-                    {intl.formatMessage(messages.statusFilter)}
-                    <select style={styles.select} value={value.status} data-testid='incident-filter-status'
-                        onChange={(e) => set({status: e.target.value as SearchState['status']})}>
-                        <option value='all'>{intl.formatMessage(messages.statusAll)}</option>
-                        <option value='active'>{intl.formatMessage(messages.statusActive)}</option>
-                        <option value='ended'>{intl.formatMessage(messages.statusEnded)}</option>
-                    </select>
-                </label>
-                <label style={styles.control}>
-                    {intl.formatMessage(messages.commanderFilter)}
-                    <select style={styles.select} value={value.commanderId} data-testid='incident-filter-commander'
-                        onChange={(e) => set({commanderId: e.target.value})}>
-                        <option value=''>{intl.formatMessage(messages.anyCommander)}</option>
-                        {!commanderKnown && <option value={value.commanderId}>{value.commanderId}</option>}
-                        {users?.map((u) => <option key={u.id} value={u.id}>{`@${u.username}`}</option>)}
-                    </select>
-                </label>
-                <label style={styles.control}>
-                    {intl.formatMessage(messages.sort)}
-                    <select style={styles.select} value={value.sort} data-testid='incident-sort'
-                        onChange={(e) => set({sort: e.target.value as SearchState['sort']})}>
-                        <option value='newest'>{intl.formatMessage(messages.sortNewest)}</option>
-                        <option value='oldest'>{intl.formatMessage(messages.sortOldest)}</option>
-                        <option value='name'>{intl.formatMessage(messages.sortName)}</option>
-                    </select>
-                </label>
-                <label style={styles.control}>
-                    {intl.formatMessage(messages.perPage)}
-                    <select style={styles.select} value={value.perPage} data-testid='incident-per-page'
-                        onChange={(e) => set({perPage: Number(e.target.value)})}>
-                        {perPages.map((n) => <option key={n} value={n}>{n}</option>)}
-                    </select>
-                </label>
+                <Choice label={intl.formatMessage(messages.statusFilter)} value={value.status} testId='incident-filter-status'
+                    onChange={(status) => set({status: status as SearchState['status']})}>
+                    <option value='all'>{intl.formatMessage(messages.statusAll)}</option>
+                    <option value='active'>{intl.formatMessage(messages.statusActive)}</option>
+                    <option value='ended'>{intl.formatMessage(messages.statusEnded)}</option>
+                </Choice>
+                <Choice label={intl.formatMessage(messages.commanderFilter)} value={value.commanderId}
+                    testId='incident-filter-commander' onChange={(commanderId) => set({commanderId})}>
+                    <option value=''>{intl.formatMessage(messages.anyCommander)}</option>
+                    {!commanderKnown && <option value={value.commanderId}>{value.commanderId}</option>}
+                    {users?.map((u) => <option key={u.id} value={u.id}>{`@${u.username}`}</option>)}
+                </Choice>
+                <Choice label={intl.formatMessage(messages.sort)} value={value.sort} testId='incident-sort'
+                    onChange={(sort) => set({sort: sort as SearchState['sort']})}>
+                    <option value='newest'>{intl.formatMessage(messages.sortNewest)}</option>
+                    <option value='oldest'>{intl.formatMessage(messages.sortOldest)}</option>
+                    <option value='name'>{intl.formatMessage(messages.sortName)}</option>
+                </Choice>
+                <Choice label={intl.formatMessage(messages.perPage)} value={value.perPage} testId='incident-per-page'
+                    onChange={(perPage) => set({perPage: Number(perPage)})}>
+                    {perPages.map((n) => <option key={n} value={n}>{n}</option>)}
+                </Choice>
                 <label style={{...styles.row, ...styles.muted}}>
                     <input type='checkbox' checked={value.includePrivate} onChange={(e) => set({includePrivate: e.target.checked})}
                         data-testid='incident-show-private'/>
@@ -90,5 +78,19 @@ export function IncidentFilters({value, users, onChange}: Props) {
                 )}
             </div>
         </div>
+    );
+}
+
+type ChoiceProps = {label: string; value: string | number; testId: string; onChange(value: string): void; children: React.ReactNode};
+
+/** One labelled select of the filter bar. */
+function Choice({label, value, testId, onChange, children}: ChoiceProps) {
+    return (
+        <label style={styles.control}>
+            {label}
+            <select style={styles.select} value={value} data-testid={testId} onChange={(e) => onChange(e.target.value)}>
+                {children}
+            </select>
+        </label>
     );
 }
