@@ -10,5 +10,8 @@ export default defineConfig({
         environment: 'jsdom',
         include: ['src/**/*.test.{ts,tsx}', 'devhost/**/*.test.{ts,tsx}'],
         setupFiles: ['tests/setup.ts'],
+        // The first test of a file that imports the whole bundle takes seconds on a busy 2-core CI machine; a timeout
+        // is a backstop against hangs, not a speed check.
+        testTimeout: 30000,
     },
 });

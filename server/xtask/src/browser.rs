@@ -51,19 +51,21 @@ pub fn run(root: &Path) -> Result<()> {
     };
     eprintln!("browser-test: dev host ready at {url} (log: {})", host.log_path.display());
 
-    let status = Command::new("npm")
-        .args(["run", "--silent", "test:browser"])
-        .current_dir(root.join("webapp"))
-        .env("DEVHOST_URL", &url)
-        .status();
+    let run = run_scenarios(root, &url);
     let stopped = host.stop();
-    let status = status.context("running `npm run test:browser` in webapp/")?;
+    let (status, failures) = run.context("running `npm run test:browser` in webapp/")?;
     if !status.success() {
+        // The failing scenarios come last, after the dev host's log, so the tail of a CI log names them.
         bail!(
             "the browser tests failed ({status}); screenshots are in webapp/tests/browser/out/\n\
-             --- dev host log (last lines of {}) ---\n{}",
+             --- dev host log (last lines of {}) ---\n{}\n--- failed scenarios ---\n{}",
             host.log_path.display(),
-            host.log_tail()
+            host.log_tail(),
+            if failures.is_empty() {
+                "(none reported: the runner itself failed)".to_string()
+            } else {
+                failures.join("\n")
+            }
         );
     }
     if let Err(e) = stopped {
@@ -71,6 +73,66 @@ pub fn run(root: &Path) -> Result<()> {
     }
     eprintln!("browser-test: passed");
     Ok(())
+}
+
+/// Runs `npm run test:browser` against `url`, echoing its output, and returns its exit status with each failing
+/// scenario's `not ok` line and the first line of its error.
+fn run_scenarios(root: &Path, url: &str) -> Result<(std::process::ExitStatus, Vec<String>)> {
+    let mut child = Command::new("npm")
+        .args(["run", "--silent", "test:browser"])
+        .current_dir(root.join("webapp"))
+        .env("DEVHOST_URL", url)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().context("npm's stdout is not piped")?;
+    let mut output = Vec::new();
+    for line in BufReader::new(stdout).lines().map_while(std::io::Result::ok) {
+        eprintln!("{line}");
+        output.push(line);
+    }
+    let failures = failure_summary(&output);
+    Ok((child.wait()?, failures))
+}
+
+/// One entry per `not ok` scenario in the runner's output: its line, the error's first line and the first line of
+/// Playwright's call log (which locator it was waiting for), read up to the block's `screenshot:` line.
+fn failure_summary(output: &[String]) -> Vec<String> {
+    let mut failures: Vec<String> = Vec::new();
+    let (mut in_failure, mut has_error, mut has_wait) = (false, false, false);
+    for line in output {
+        let text = strip_ansi(line);
+        let text = text.trim();
+        if line.starts_with("not ok") {
+            failures.push(line.clone());
+            (in_failure, has_error, has_wait) = (true, false, false);
+            continue;
+        }
+        let Some(last) = failures.last_mut().filter(|_| in_failure) else { continue };
+        if text.starts_with("screenshot:") {
+            in_failure = false;
+        } else if !has_error && !text.is_empty() {
+            has_error = true;
+            last.push_str(&format!("\n  {text}"));
+        } else if !has_wait && text.starts_with("- waiting for") {
+            has_wait = true;
+            last.push_str(&format!("\n  {text}"));
+        }
+    }
+    failures
+}
+
+/// `text` without terminal colour codes (`ESC [ ... m`), which Playwright's call logs carry.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().take_while(|c| !c.is_ascii_alphabetic()).for_each(drop);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `dist/<id>-<version>.tar.gz`, which `make dist` writes.
@@ -188,5 +250,38 @@ impl Drop for Running {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_summary;
+
+    #[test]
+    fn the_summary_names_each_failure_its_error_and_the_awaited_locator() {
+        let output: Vec<String> = [
+            "ok - first (10 ms)",
+            "not ok - second (15020 ms)",
+            "  locator.click: Timeout 15000ms exceeded.",
+            "  Call log:",
+            "  \u{1b}[2m  - waiting for getByTestId('save')\u{1b}[22m",
+            "  \u{1b}[2m  - waiting for getByTestId('save') again\u{1b}[22m",
+            "  screenshot: out/second.png",
+            "  [pageerror] not part of the summary",
+            "ok - third (5 ms)",
+            "not ok - fourth (3 ms)",
+            "  Error: the list shows []",
+            "  screenshot: out/fourth.png",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            failure_summary(&output),
+            [
+                "not ok - second (15020 ms)\n  locator.click: Timeout 15000ms exceeded.\n  - waiting for getByTestId('save')",
+                "not ok - fourth (3 ms)\n  Error: the list shows []",
+            ]
+        );
+        assert!(failure_summary(&output[..1]).is_empty());
     }
 }

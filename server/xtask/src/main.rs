@@ -11,7 +11,19 @@ mod ts_types;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
-fn main() -> Result<()> {
+/// Runs the task and prints a failure as its message chain only: with `RUST_BACKTRACE` set (as CI may set it) anyhow
+/// would print a backtrace of `main` after the message, which pushes the cause out of the tail a CI log shows.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     match args.first().map(String::as_str) {

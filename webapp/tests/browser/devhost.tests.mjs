@@ -399,7 +399,7 @@ export const tests = [
         },
     },
     {
-        name: 'playbook editor: create, a checklist of two tasks, save, reload',
+        name: 'playbook editor: create, a checklist of two tasks with a description and an assignee, save, reload',
         async run(page, baseUrl, shot) {
             await openPage(page, baseUrl);
             const admin = await otherUser(page, baseUrl, 'admin');
@@ -424,6 +424,10 @@ export const tests = [
                     await checklist.getByTestId('playbook-add-task').click();
                 }
                 await checklist.getByTestId('playbook-task-command').nth(1).fill('/echo failing over');
+                const failOver = checklist.getByTestId('playbook-task').nth(1);
+                await failOver.getByTestId('playbook-task-description').fill('Promote the **replica**');
+                await failOver.getByTestId('playbook-task-assignees').getByTestId('picker-add').selectOption({label: '@bob'});
+                await failOver.getByTestId('playbook-task-assignees').getByTestId('picker-chip').filter({hasText: '@bob'}).waitFor();
                 await editor.getByTestId('playbook-reminder').fill('15');
                 await editor.getByTestId('playbook-save').click();
                 await editor.getByTestId('playbook-saved').waitFor();
@@ -440,8 +444,11 @@ export const tests = [
                 const titles = await again.getByTestId('playbook-task-title').evaluateAll((els) => els.map((e) => e.value));
                 const lists = await again.getByTestId('playbook-checklist-title').evaluateAll((els) => els.map((e) => e.value));
                 const command = await again.getByTestId('playbook-task-command').nth(1).inputValue();
-                if (JSON.stringify([lists, titles, command]) !== JSON.stringify([['Triage'], ['Page the DBA', 'Fail over'], '/echo failing over'])) {
-                    throw new Error(`after a reload: ${JSON.stringify([lists, titles, command])}`);
+                const description = await again.getByTestId('playbook-task-description').nth(1).inputValue();
+                const chips = await again.getByTestId('playbook-task').nth(1).getByTestId('picker-chip').allTextContents();
+                const got = JSON.stringify([lists, titles, command, description, chips]);
+                if (got !== JSON.stringify([['Triage'], ['Page the DBA', 'Fail over'], '/echo failing over', 'Promote the **replica**', ['@bob']])) {
+                    throw new Error(`after a reload: ${got}`);
                 }
                 if (await again.getByTestId('playbook-title').inputValue() !== title) {
                     throw new Error('the title did not come back');

@@ -29,20 +29,24 @@ let failed = 0;
 for (const test of tests.filter((t) => !only || t.name.includes(only))) {
     const page = await context.newPage();
     const logs = [];
+    const began = Date.now();
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+    // Failed and refused requests, so a failure's log says what the page asked for and what it got.
+    page.on('requestfailed', (r) => logs.push(`[requestfailed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => r.status() >= 400 && logs.push(`[response] ${r.status()} ${r.request().method()} ${r.url()}`));
     try {
         // Tests may take screenshots of intermediate states: shot('rhs-open') → out/<test>-rhs-open.png.
         const shot = (label) => page.screenshot({path: join(outDir, `${test.name.replace(/\W+/g, '_')}-${label}.png`), fullPage: true});
         await test.run(page, baseUrl, shot);
         await shot('done');
         passed++;
-        console.log(`ok - ${test.name}`);
+        console.log(`ok - ${test.name} (${Date.now() - began} ms)`);
     } catch (err) {
         failed++;
         const shot = join(outDir, `${test.name.replace(/\W+/g, '_')}.png`);
         await page.screenshot({path: shot, fullPage: true}).catch(() => undefined);
-        console.log(`not ok - ${test.name}\n  ${String(err?.stack ?? err).split('\n').join('\n  ')}\n  screenshot: ${shot}`);
+        console.log(`not ok - ${test.name} (${Date.now() - began} ms)\n  ${String(err?.stack ?? err).split('\n').join('\n  ')}\n  screenshot: ${shot}\n  page: ${page.url()}`);
         for (const line of logs.slice(-20)) {
             console.log(`  ${line}`);
         }
