@@ -225,3 +225,18 @@ fn posts_are_validated_and_paged_newest_first() {
     s.delete_post(&first.id).unwrap();
     assert_eq!(s.get_post(&first.id).unwrap_err().status(), 404);
 }
+
+#[test]
+fn users_in_team_lists_only_that_teams_members() {
+    let s = store();
+    let dev = s.get_team_by_name("dev").unwrap();
+    let ops = s.create_team("ops", "Ops").unwrap();
+    let dana = s.create_user("dana").unwrap();
+    s.add_team_member(&ops.id, &dana.id).unwrap();
+    let names = |team: &str| s.users_in_team(team, true).unwrap().into_iter().map(|u| u.username).collect::<Vec<_>>();
+    let dev_names = names(&dev.id);
+    assert!(["admin", "alice", "bob", "carol"].iter().all(|n| dev_names.iter().any(|d| d == n)), "{dev_names:?}");
+    assert!(!dev_names.contains(&"dana".to_string()), "dana is not in dev: {dev_names:?}");
+    assert_eq!(names(&ops.id), ["dana"]);
+    assert_eq!(s.users_in_team("no-such-team", true).unwrap_err().status(), 404);
+}

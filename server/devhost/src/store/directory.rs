@@ -102,6 +102,20 @@ impl Store {
         Ok(users)
     }
 
+    /// Members of a team (people first, then by username), as `GET /api/v4/users?in_team=` answers; `active_only`
+    /// leaves out deactivated accounts (`&active=true`).
+    pub fn users_in_team(&self, team_id: &str, active_only: bool) -> StoreResult<Vec<User>> {
+        self.get_team(team_id)?;
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {} FROM users u JOIN team_members m ON m.user_id = u.id
+             WHERE m.team_id = ?1 AND m.delete_at = 0 AND (?2 = 0 OR u.delete_at = 0) ORDER BY u.is_bot, u.username",
+            USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        ))?;
+        let users = stmt.query_map(params![team_id, active_only], user_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(users)
+    }
+
     /// Active members of a channel, sorted by username, one page.
     pub fn users_in_channel(&self, channel_id: &str, page: i32, per_page: i32) -> StoreResult<Vec<User>> {
         check_paging(page, per_page)?;

@@ -115,13 +115,16 @@ async fn users(
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult<Json<Value>> {
     require_user(&shared, &headers, &Method::GET)?;
-    let users = match (q.get("ids").filter(|s| !s.is_empty()), q.get("in_channel").filter(|s| !s.is_empty())) {
-        (Some(ids), _) => shared.store.get_users_by_ids(&ids.split(',').map(str::to_string).collect::<Vec<_>>())?,
-        (None, Some(channel)) => {
-            let ids = shared.store.channel_member_ids(channel)?;
-            shared.store.get_users_by_ids(&ids)?
-        }
-        (None, None) => shared.store.list_users()?,
+    let given = |name: &str| q.get(name).map(String::as_str).filter(|s| !s.is_empty());
+    let users = if let Some(ids) = given("ids") {
+        shared.store.get_users_by_ids(&ids.split(',').map(str::to_string).collect::<Vec<_>>())?
+    } else if let Some(channel) = given("in_channel") {
+        let ids = shared.store.channel_member_ids(channel)?;
+        shared.store.get_users_by_ids(&ids)?
+    } else if let Some(team) = given("in_team") {
+        shared.store.users_in_team(team, given("active") == Some("true"))?
+    } else {
+        shared.store.list_users()?
     };
     Ok(Json(json!(users)))
 }
