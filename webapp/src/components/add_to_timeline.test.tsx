@@ -1,6 +1,7 @@
 // Component tests for "Add to incident timeline": the registration (a second post menu action and a root component;
 // the action opens the modal for the post and its channel), and the modal itself: the user's active incidents in the
-// team with the post's channel's incident preselected, the POST and its answer, a refusal's detail, empty, Escape.
+// team with the post's channel's incident preselected, the POST and its answer, a refusal's detail, empty, Escape,
+// and Tab kept inside the modal with focus given back on closing.
 import React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {act, fireEvent, screen, waitFor} from '@testing-library/react';
@@ -107,5 +108,31 @@ describe('Add to incident timeline', () => {
         expect((screen.getByTestId('timeline-add-submit') as HTMLButtonElement).disabled).toBe(true);
         fireEvent.keyDown(screen.getByTestId('timeline-add-modal'), {key: 'Escape'});
         await waitFor(() => expect(screen.queryByTestId('timeline-add-modal')).toBeNull());
+    });
+
+    it('keeps Tab inside the modal and gives focus back to the opener when it closes', async () => {
+        const opener = document.createElement('button');
+        document.body.appendChild(opener);
+        opener.focus();
+        try {
+            setup(() => undefined);
+            const select = await screen.findByTestId('timeline-add-select');
+            const cancel = screen.getByTestId('timeline-add-cancel');
+            const submit = screen.getByTestId('timeline-add-submit');
+            expect(document.activeElement).toBe(select);
+            fireEvent.keyDown(select, {key: 'Tab', shiftKey: true});
+            expect(document.activeElement).toBe(submit);
+            fireEvent.keyDown(submit, {key: 'Tab'});
+            expect(document.activeElement).toBe(select);
+            // A Tab between two inner controls is left to the browser.
+            cancel.focus();
+            fireEvent.keyDown(cancel, {key: 'Tab'});
+            expect(document.activeElement).toBe(cancel);
+            fireEvent.keyDown(cancel, {key: 'Escape'});
+            await waitFor(() => expect(screen.queryByTestId('timeline-add-modal')).toBeNull());
+            expect(document.activeElement).toBe(opener);
+        } finally {
+            opener.remove();
+        }
     });
 });

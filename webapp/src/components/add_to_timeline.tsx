@@ -1,6 +1,7 @@
 // The post menu's "Add to incident timeline" modal, registered as a root component and opened through the plugin's
 // slice: pick one of your active incidents in this team (the one of the post's channel preselected) and add the post
 // to its timeline (`POST /incidents/{id}/timeline {post_id}`); the server's answer or refusal shows in the modal.
+// Tab stays inside the modal, and Escape or Cancel gives focus back to where it was.
 import React, {useEffect, useRef, useState} from 'react';
 import {useDispatch, useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
@@ -10,6 +11,7 @@ import {closeAddToTimeline, incidentDelta, selectCurrentTeamId, selectCurrentUse
 import type {TimelineTarget} from '../types';
 import {errorText} from './format';
 import {styles} from './styles';
+import {useFocusTrap} from './use_focus_trap';
 import {useLoad} from './use_team_data';
 
 type Outcome = {ok: boolean; text: string};
@@ -26,6 +28,7 @@ function AddToTimelineModal({target}: {target: TimelineTarget}) {
     const [outcome, setOutcome] = useState<Outcome>();
     const dialog = useRef<HTMLDivElement>(null);
     const close = () => dispatch(closeAddToTimeline());
+    const trapTab = useFocusTrap(dialog);
     const selected = chosen || items?.find((i) => i.channel_id === target.channelId)?.id || items?.[0]?.id || '';
 
     useEffect(() => {
@@ -72,7 +75,7 @@ function AddToTimelineModal({target}: {target: TimelineTarget}) {
     return (
         <div style={styles.backdrop} onClick={(e) => e.target === e.currentTarget && close()}>
             <div ref={dialog} role='dialog' aria-modal='true' aria-labelledby='incidentcollab-timeline-add-title' style={styles.modal}
-                onKeyDown={(e) => e.key === 'Escape' && close()} data-testid='timeline-add-modal' data-post-id={target.postId}>
+                onKeyDown={(e) => (e.key === 'Escape' ? close() : trapTab(e))} data-testid='timeline-add-modal' data-post-id={target.postId}>
                 <form onSubmit={submit}>
                     <h3 id='incidentcollab-timeline-add-title' style={styles.title}>{intl.formatMessage(messages.addToTimelineTitle)}</h3>
                     {body}

@@ -1,16 +1,23 @@
 // The checklists part of the playbook editor: add, rename and remove checklists; add, rename and remove tasks, each
-// with an optional slash command and due time. Server errors about a checklist or task show at it.
+// with an optional description, slash command, due time and default assignees (team members; the first owns the task
+// in each new incident and all are invited). Server errors about a checklist or task show at it.
 import React, {useState} from 'react';
 import {useIntl} from 'react-intl';
 import PlusIcon from '@mattermost/compass-icons/components/plus';
 import TrashCanOutlineIcon from '@mattermost/compass-icons/components/trash-can-outline';
 import {messages} from '../i18n';
 import type {ChecklistInput, TaskInput} from '../types';
-import {FieldError, type FormError} from './form_fields';
+import {FieldError, MultiPicker, type FormError, type Option} from './form_fields';
 import {newChecklist, newTask, removeAt, replaceAt} from './playbook_form';
 import {styles} from './styles';
 
-type Props = {checklists: ChecklistInput[]; disabled: boolean; error?: FormError; onChange(checklists: ChecklistInput[]): void};
+type Props = {
+    checklists: ChecklistInput[];
+    users: Option[];
+    disabled: boolean;
+    error?: FormError;
+    onChange(checklists: ChecklistInput[]): void;
+};
 
 /** One line with a text box and an Add button; Enter adds too. */
 function AddLine({label, button, disabled, onAdd, testid}: {label: string; button: string; disabled: boolean; onAdd(text: string): void; testid: string}) {
@@ -32,8 +39,8 @@ function AddLine({label, button, disabled, onAdd, testid}: {label: string; butto
     );
 }
 
-function TaskRow({task, field, disabled, error, onChange, onRemove}: {
-    task: TaskInput; field: string; disabled: boolean; error?: FormError; onChange(t: TaskInput): void; onRemove(): void;
+function TaskRow({task, field, users, disabled, error, onChange, onRemove}: {
+    task: TaskInput; field: string; users: Option[]; disabled: boolean; error?: FormError; onChange(t: TaskInput): void; onRemove(): void;
 }) {
     const intl = useIntl();
     const due = task.due_after_seconds ? String(task.due_after_seconds / 60) : '';
@@ -55,12 +62,17 @@ function TaskRow({task, field, disabled, error, onChange, onRemove}: {
                     placeholder={intl.formatMessage(messages.taskDue)} aria-label={intl.formatMessage(messages.taskDue)} data-testid='playbook-task-due'
                     onChange={(e) => onChange({...task, due_after_seconds: e.target.value ? Math.round(Number(e.target.value) * 60) : null})}/>
             </div>
+            <textarea style={{...styles.textarea, minHeight: 40}} rows={2} value={task.description} disabled={disabled}
+                placeholder={intl.formatMessage(messages.taskDescription)} aria-label={intl.formatMessage(messages.taskDescription)}
+                onChange={(e) => onChange({...task, description: e.target.value})} data-testid='playbook-task-description'/>
+            <MultiPicker label={intl.formatMessage(messages.taskAssignees)} options={users} value={task.assignee_ids} disabled={disabled}
+                onChange={(ids) => onChange({...task, assignee_ids: ids})} testid='playbook-task-assignees'/>
             <FieldError error={error} field={field}/>
         </li>
     );
 }
 
-export function PlaybookChecklists({checklists, disabled, error, onChange}: Props) {
+export function PlaybookChecklists({checklists, users, disabled, error, onChange}: Props) {
     const intl = useIntl();
     const setList = (c: number, change: (list: ChecklistInput) => ChecklistInput) => onChange(replaceAt(checklists, c, change));
     return (
@@ -82,7 +94,7 @@ export function PlaybookChecklists({checklists, disabled, error, onChange}: Prop
                     {list.items.length === 0 && <p style={styles.muted}>{intl.formatMessage(messages.noTasks)}</p>}
                     <ul style={styles.list}>
                         {list.items.map((task, t) => (
-                            <TaskRow key={t} task={task} field={`task-${c}-${t}`} disabled={disabled} error={error}
+                            <TaskRow key={t} task={task} field={`task-${c}-${t}`} users={users} disabled={disabled} error={error}
                                 onChange={(next) => setList(c, (l) => ({...l, items: replaceAt(l.items, t, () => next)}))}
                                 onRemove={() => setList(c, (l) => ({...l, items: removeAt(l.items, t)}))}/>
                         ))}

@@ -62,6 +62,13 @@ describe('playbook editor', () => {
         expect((within(tasks[0]).getByTestId('playbook-task-command') as HTMLInputElement).value).toBe('/page dba');
         expect((within(tasks[0]).getByTestId('playbook-task-due') as HTMLInputElement).value).toBe('10');
         change(within(tasks[1]).getByTestId('playbook-task-command'), '/statuspage open');
+        const description = within(tasks[1]).getByTestId('playbook-task-description') as HTMLTextAreaElement;
+        expect(description.value).toBe('Public one');
+        change(description, 'Public one, **then** tweet');
+        const assignees = within(tasks[1]).getByTestId('playbook-task-assignees');
+        expect(within(assignees).getAllByTestId('picker-chip').map((c) => c.textContent)).toEqual(['@bob']);
+        await waitFor(() => expect(within(assignees).getAllByRole('option').map((o) => o.textContent)).toContain('@alice'));
+        change(within(assignees).getByTestId('picker-add'), 'u1');
         fireEvent.click(within(tasks[0]).getByTestId('playbook-task-remove'));
 
         change(screen.getByTestId('playbook-add-checklist-input'), 'Comms');
@@ -94,7 +101,10 @@ describe('playbook editor', () => {
             title: 'Major outage', description: 'Big one.',
             checklists: [
                 {title: 'Triage first', items: [
-                    {title: 'Open a status page', description: 'Public one', assignee_ids: ['u2'], command: '/statuspage open', due_after_seconds: null},
+                    {
+                        title: 'Open a status page', description: 'Public one, **then** tweet', assignee_ids: ['u2', 'u1'],
+                        command: '/statuspage open', due_after_seconds: null,
+                    },
                 ]},
                 {title: 'Comms', items: ['Tell support', 'Tweet'].map((t) => ({title: t, description: '', assignee_ids: [], command: null, due_after_seconds: null}))},
             ],

@@ -73,7 +73,7 @@ function Form({playbook, onSaved}: {playbook: Playbook; onSaved(p: Playbook): vo
                 <textarea style={styles.textarea} value={input.description} disabled={disabled}
                     onChange={(e) => change({...input, description: e.target.value})} data-testid='playbook-description'/>
             </Field>
-            <PlaybookChecklists checklists={input.checklists} disabled={disabled} error={error}
+            <PlaybookChecklists checklists={input.checklists} users={userOptions} disabled={disabled} error={error}
                 onChange={(checklists) => change({...input, checklists})}/>
             <PlaybookPreferences input={input} channels={channelOptions} privateIncidents={settings.data?.private_incidents ?? false}
                 disabled={disabled} error={error} onChange={change}/>
