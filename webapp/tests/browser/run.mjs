@@ -24,9 +24,12 @@ const context = await chromium.launchPersistentContext(profile, {
 });
 context.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS ?? 15000));
 
-let passed = 0;
-let failed = 0;
-for (const test of tests.filter((t) => !only || t.name.includes(only))) {
+// A scenario that fails is run once more on a fresh page (Playwright's usual setting on CI): a failure that repeats
+// fails the run, and one that does not is reported as `retry - <name>` with its error, and counted as flaky.
+const ATTEMPTS = 1 + Number(process.env.BROWSER_RETRIES ?? 1);
+
+/** Runs `test` on a new page; prints its outcome (with the error, a screenshot and the page's last log lines when it fails). */
+async function attempt(test, last) {
     const page = await context.newPage();
     const logs = [];
     const began = Date.now();
@@ -35,26 +38,42 @@ for (const test of tests.filter((t) => !only || t.name.includes(only))) {
     // Failed and refused requests, so a failure's log says what the page asked for and what it got.
     page.on('requestfailed', (r) => logs.push(`[requestfailed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
     page.on('response', (r) => r.status() >= 400 && logs.push(`[response] ${r.status()} ${r.request().method()} ${r.url()}`));
+    const file = test.name.replace(/\W+/g, '_');
     try {
         // Tests may take screenshots of intermediate states: shot('rhs-open') → out/<test>-rhs-open.png.
-        const shot = (label) => page.screenshot({path: join(outDir, `${test.name.replace(/\W+/g, '_')}-${label}.png`), fullPage: true});
+        const shot = (label) => page.screenshot({path: join(outDir, `${file}-${label}.png`), fullPage: true});
         await test.run(page, baseUrl, shot);
         await shot('done');
-        passed++;
-        console.log(`ok - ${test.name} (${Date.now() - began} ms)`);
+        return {ok: true, ms: Date.now() - began};
     } catch (err) {
-        failed++;
-        const shot = join(outDir, `${test.name.replace(/\W+/g, '_')}.png`);
+        const shot = join(outDir, last ? `${file}.png` : `${file}-first-attempt.png`);
         await page.screenshot({path: shot, fullPage: true}).catch(() => undefined);
-        console.log(`not ok - ${test.name} (${Date.now() - began} ms)\n  ${String(err?.stack ?? err).split('\n').join('\n  ')}\n  screenshot: ${shot}\n  page: ${page.url()}`);
+        console.log(`${last ? 'not ok' : 'retry'} - ${test.name} (${Date.now() - began} ms)\n  ${String(err?.stack ?? err).split('\n').join('\n  ')}\n  screenshot: ${shot}\n  page: ${page.url()}`);
         for (const line of logs.slice(-20)) {
             console.log(`  ${line}`);
         }
+        return {ok: false};
     } finally {
         await page.close();
     }
 }
+
+let passed = 0;
+let failed = 0;
+let flaky = 0;
+for (const test of tests.filter((t) => !only || t.name.includes(only))) {
+    for (let n = 1; n <= ATTEMPTS; n++) {
+        const outcome = await attempt(test, n === ATTEMPTS);
+        if (outcome.ok) {
+            passed++;
+            flaky += n > 1 ? 1 : 0;
+            console.log(`ok - ${test.name} (${outcome.ms} ms${n > 1 ? `, passed on attempt ${n}` : ''})`);
+            break;
+        }
+        failed += n === ATTEMPTS ? 1 : 0;
+    }
+}
 await context.close();
 rmSync(profile, {recursive: true, force: true});
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${flaky} passed only on a retry`);
 process.exit(failed ? 1 : 0);
