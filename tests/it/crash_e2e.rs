@@ -2,7 +2,9 @@
 //! (CreateChannel does its work at once but answers late) when the node running the command is killed. Nothing
 //! half-written survives: after the health check restarts the node and the start journal times out, the activation
 //! sweep retires the orphan channel; every record has its channel and every incident channel its record; a reminder
-//! that fell due meanwhile is posted exactly once by the three nodes; the same start then works.
+//! that fell due meanwhile is posted exactly once by the three nodes; the same start then works. A reminder whose
+//! claimant died after posting is not posted again by the node that takes it over, even when 450 messages have
+//! pushed the first post off the channel's newest page.
 
 use std::time::Duration;
 
@@ -154,7 +156,7 @@ async fn a_reminder_whose_claimant_died_or_failed_is_posted_exactly_once() {
     let r = host.serve_http(Some("alice"), "POST", &format!("/api/v0/incidents/{id}/status"), update).await;
     assert_eq!(r.status, 200);
     let reminders = || {
-        let posts = host.store().posts_for_channel(channel, 0, 200).unwrap();
+        let posts = host.store().posts_for_channel(channel, 0, 10_000).unwrap();
         posts.iter().filter(|p| p.message.contains("a status update for") && p.message.contains("is due")).count()
     };
     let lease = i64::try_from(incident_core::incident::REMINDER_LEASE_MS).unwrap();
@@ -178,6 +180,18 @@ async fn a_reminder_whose_claimant_died_or_failed_is_posted_exactly_once() {
     })
     .await;
     assert!(reminder_of(&host, id)["posting"].is_object(), "the claim was never confirmed");
+    // A busy channel meanwhile: 450 messages push the post off the newest page of 200.
+    let bob = host.user_id("bob").unwrap();
+    host.store().add_channel_member(channel, &bob).unwrap();
+    for n in 0..450 {
+        let post = devhost::store::Post {
+            channel_id: channel.to_string(),
+            user_id: bob.clone(),
+            message: format!("Cache node {n} drained"),
+            ..Default::default()
+        };
+        host.store().create_post(post).unwrap();
+    }
     // Its lease runs out: a node takes it over, finds the post in the channel and only confirms.
     edit_reminder(&host, id, lease_over);
     host.restart_plugin().await.unwrap();

@@ -117,8 +117,8 @@ pub trait Chat: Send + Sync {
         let _ = (incident, due);
         self.post(channel, None, text).await
     }
-    /// Whether the channel's recent posts hold the bot's reminder of `incident` due at `due`: a node taking over a
-    /// claim looks before posting, since the claimant may have posted before it died. Fakes without the lookup
+    /// Whether the channel's posts since `due` hold the bot's reminder of `incident` due at `due`: a node taking over
+    /// a claim looks before posting, since the claimant may have posted before it died. Fakes without the lookup
     /// never find one.
     async fn has_reminder(
         &self,

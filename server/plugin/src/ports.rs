@@ -63,8 +63,12 @@ impl Kv for MmKv {
 /// The post prop that tags a reminder with its incident and due time.
 const REMINDER_TAG: &str = "incident_reminder";
 
-/// How many of a channel's newest posts a reminder take-over looks through.
-const REMINDER_LOOKBACK: i32 = 200;
+/// Posts per page while a reminder take-over looks through a channel.
+const REMINDER_PAGE: i32 = 200;
+/// How long before its due time a reminder's post may be stamped: nodes' and the server's clocks differ.
+const CLOCK_SKEW_MS: i64 = 5 * 60_000;
+/// Most pages a take-over reads (10,000 posts since the due time) before it gives up looking and posts.
+const REMINDER_MAX_PAGES: i32 = 50;
 
 /// `<incident id>:<due ms>`: a string, since post props cross the gRPC API as a protobuf `Struct`, where numbers
 /// come back as floats.
@@ -195,10 +199,27 @@ impl Chat for MmPorts {
         incident: &IncidentId,
         due: Timestamp,
     ) -> Result<bool, ChatError> {
-        // The claimant posted within the lease (minutes ago): the newest page of the channel holds it if anywhere.
-        let page = self.api.get_posts_for_channel(channel.as_str(), 0, REMINDER_LOOKBACK).await.map_err(chat_error)?;
+        // A claim is taken at or after the due time, so the claimant's post, if any, is newer than that: read pages
+        // newest first until one reaches back past it, however busy the channel was meanwhile.
         let (bot, tag) = (self.bot_id(), reminder_tag(incident, due));
-        Ok(page.posts.values().any(|p| p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag)))
+        let since = due.millis() - CLOCK_SKEW_MS;
+        for page in 0..REMINDER_MAX_PAGES {
+            let list =
+                self.api.get_posts_for_channel(channel.as_str(), page, REMINDER_PAGE).await.map_err(chat_error)?;
+            if list.posts.values().any(|p| p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag)) {
+                return Ok(true);
+            }
+            let full = list.posts.len() >= usize::try_from(REMINDER_PAGE).unwrap_or(usize::MAX);
+            if !full || list.posts.values().any(|p| p.create_at < since) {
+                return Ok(false);
+            }
+        }
+        tracing::warn!(
+            incident = %incident,
+            pages = REMINDER_MAX_PAGES,
+            "a reminder take-over stopped looking for the earlier post; if it was posted, it now shows twice"
+        );
+        Ok(false)
     }
 
     async fn post_access_question(
