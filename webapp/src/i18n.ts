@@ -184,7 +184,7 @@ export const messages = defineMessages({
     taskCommand: {id: 'incidentcollab.editor.taskCommand', defaultMessage: 'Slash command (optional)'},
     taskDue: {id: 'incidentcollab.editor.taskDue', defaultMessage: 'Due after (minutes)'},
     taskDescription: {id: 'incidentcollab.editor.taskDescription', defaultMessage: 'Description (optional, Markdown)'},
-    taskAssignees: {id: 'incidentcollab.editor.taskAssignees', defaultMessage: 'Default assignees (the first owns the task)'},
+    taskAssignees: {id: 'incidentcollab.editor.taskAssignees', defaultMessage: 'Default assignees'},
     preferences: {id: 'incidentcollab.editor.preferences', defaultMessage: 'Preferences'},
     reminder: {id: 'incidentcollab.editor.reminder', defaultMessage: 'First status update reminder, in minutes (empty: none)'},
     privateChannel: {id: 'incidentcollab.editor.privateChannel', defaultMessage: 'Private incident channel (only its members can join)'},

@@ -62,7 +62,7 @@ function TaskRow({task, field, users, disabled, error, onChange, onRemove}: {
                     placeholder={intl.formatMessage(messages.taskDue)} aria-label={intl.formatMessage(messages.taskDue)} data-testid='playbook-task-due'
                     onChange={(e) => onChange({...task, due_after_seconds: e.target.value ? Math.round(Number(e.target.value) * 60) : null})}/>
             </div>
-            <textarea style={{...styles.textarea, minHeight: 40}} rows={2} value={task.description} disabled={disabled}
+            <textarea style={{...styles.textarea, width: '100%', boxSizing: 'border-box', minHeight: 40}} rows={2} value={task.description} disabled={disabled}
                 placeholder={intl.formatMessage(messages.taskDescription)} aria-label={intl.formatMessage(messages.taskDescription)}
                 onChange={(e) => onChange({...task, description: e.target.value})} data-testid='playbook-task-description'/>
             <MultiPicker label={intl.formatMessage(messages.taskAssignees)} options={users} value={task.assignee_ids} disabled={disabled}
