@@ -8,7 +8,7 @@ import {IntlProvider} from 'react-intl';
 import {combineReducers, legacy_createStore} from 'redux';
 import type {HostHistory} from './location';
 import {reducer} from './reducer';
-import type {HostState, Incident, IncidentDetail, Playbook} from './types';
+import type {HostState, Incident, IncidentDetail, Playbook, Task} from './types';
 
 export const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), {status});
 
@@ -57,13 +57,18 @@ export const row: Incident = {
     created_at: Date.now() - 65 * 60000, tasks_done: 1, tasks_total: 2, number: 1, reference: 'INC-00001',
 };
 
+/** A task of an incident's checklist: open, unassigned, with no details unless `over` says. */
+export const task = (title: string, over: Partial<Task> = {}): Task => ({
+    title, done: false, assignee_id: null, description: '', command: null, due_at: null, ...over,
+});
+
 export function detail(over: Partial<IncidentDetail> = {}): IncidentDetail {
     return {
         ...row, team_id: 't1', reporter_id: 'u1', description: 'Primary is gone',
         ended_at: null, timeline_events: 3, version: 3, update_due_at: null,
         last_update: {author_id: 'u2', at: Date.now() - 3600000, message: 'Failing over'},
         checklists: [
-            {title: 'Triage', items: [{title: 'Page DBA', done: true, assignee_id: null}, {title: 'Fail over', done: false, assignee_id: null}]},
+            {title: 'Triage', items: [task('Page DBA', {done: true}), task('Fail over')]},
         ],
         ...over,
     };

@@ -89,8 +89,14 @@ pub struct ChecklistDto {
 #[cfg_attr(feature = "ts-types", derive(ts_rs::TS))]
 pub struct TaskDto {
     pub title: String,
+    /// Markdown details from the playbook (empty: none).
+    pub description: String,
     pub done: bool,
     pub assignee_id: Option<String>,
+    /// The slash command members can run for it, if any.
+    pub command: Option<String>,
+    /// When it should be done (ms), if the playbook gave it a due offset.
+    pub due_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,8 +125,11 @@ impl Detail {
                         .iter()
                         .map(|t| TaskDto {
                             title: t.title.clone(),
+                            description: t.description.clone(),
                             done: t.is_done(),
                             assignee_id: t.assignee.as_ref().map(ToString::to_string),
+                            command: t.command.clone(),
+                            due_at: t.due_at.map(|d| d.millis()),
                         })
                         .collect(),
                 })

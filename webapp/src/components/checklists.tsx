@@ -1,4 +1,5 @@
-// The incident's checklists: progress per checklist, check/uncheck, assign, remove and add tasks.
+// The incident's checklists: progress per checklist, check/uncheck, assign, remove and add tasks; under a task its
+// description (Markdown), its slash command and when it is due (or overdue), when the playbook gave it those.
 import React, {useState} from 'react';
 import {useIntl} from 'react-intl';
 import TrashCanOutlineIcon from '@mattermost/compass-icons/components/trash-can-outline';
@@ -7,10 +8,13 @@ import {client} from '../client';
 import {messages} from '../i18n';
 import type {Checklist, Task, UserSummary} from '../types';
 import {errorText} from './format';
+import {Markdown} from './markdown';
 import {styles} from './styles';
 
 type Props = {
     checklists: Checklist[];
+    /** The current time (ms), for "overdue". */
+    now: number;
     /** The incident channel: assignees are picked among its members. */
     channelId: string;
     disabled: boolean;
@@ -97,7 +101,35 @@ function Assignee({task, channelId, disabled, name, onPick}: {
     );
 }
 
-export function Checklists({checklists, channelId, disabled, name, onAssign, onSet, onRemove, onAdd}: Props) {
+/** The details under a task: nothing when it has none. */
+function TaskDetails({task, now}: {task: Task; now: number}) {
+    const intl = useIntl();
+    // A done task's due time no longer matters.
+    const due = task.done ? null : task.due_at ?? null;
+    if (!task.description && !task.command && due === null) {
+        return null;
+    }
+    const overdue = due !== null && due <= now;
+    const when = (at: number) => intl.formatDate(at, {dateStyle: 'medium', timeStyle: 'short'});
+    return (
+        <div style={styles.taskDetails} data-testid='incident-task-details'>
+            {task.description && <Markdown text={task.description} style={styles.meta} testid='incident-task-description'/>}
+            {task.command && (
+                <div style={styles.meta}>
+                    {intl.formatMessage(messages.taskRuns)} <code data-testid='incident-task-command'>{task.command}</code>
+                </div>
+            )}
+            {due !== null && (
+                <div role={overdue ? 'alert' : undefined} style={overdue ? styles.warning : styles.meta}
+                    data-testid='incident-task-due' data-overdue={overdue}>
+                    {intl.formatMessage(overdue ? messages.taskOverdue : messages.taskDueAt, {date: when(due)})}
+                </div>
+            )}
+        </div>
+    );
+}
+
+export function Checklists({checklists, now, channelId, disabled, name, onAssign, onSet, onRemove, onAdd}: Props) {
     const intl = useIntl();
     return (
         <section aria-label={intl.formatMessage(messages.checklists)} data-testid='incident-checklists'>
@@ -115,29 +147,32 @@ export function Checklists({checklists, channelId, disabled, name, onAssign, onS
                         {list.items.length === 0 && <p style={styles.muted}>{intl.formatMessage(messages.noTasks)}</p>}
                         <ul style={styles.list}>
                             {list.items.map((task, i) => (
-                                <li key={`${i}-${task.title}`} style={styles.task} data-testid='incident-task' data-done={task.done}>
-                                    <label style={styles.taskLabel}>
-                                        <input
-                                            type='checkbox'
-                                            checked={task.done}
+                                <li key={`${i}-${task.title}`} data-testid='incident-task' data-done={task.done}>
+                                    <div style={styles.task}>
+                                        <label style={styles.taskLabel}>
+                                            <input
+                                                type='checkbox'
+                                                checked={task.done}
+                                                disabled={disabled}
+                                                onChange={(e) => onSet(c, i, e.target.checked)}
+                                                data-testid='incident-task-checkbox'
+                                            />
+                                            <span style={task.done ? styles.doneText : undefined}>{task.title}</span>
+                                        </label>
+                                        <Assignee task={task} channelId={channelId} disabled={disabled} name={name} onPick={(u) => onAssign(c, i, u)}/>
+                                        <button
+                                            type='button'
+                                            style={styles.iconButton}
                                             disabled={disabled}
-                                            onChange={(e) => onSet(c, i, e.target.checked)}
-                                            data-testid='incident-task-checkbox'
-                                        />
-                                        <span style={task.done ? styles.doneText : undefined}>{task.title}</span>
-                                    </label>
-                                    <Assignee task={task} channelId={channelId} disabled={disabled} name={name} onPick={(u) => onAssign(c, i, u)}/>
-                                    <button
-                                        type='button'
-                                        style={styles.iconButton}
-                                        disabled={disabled}
-                                        onClick={() => onRemove(c, i)}
-                                        aria-label={intl.formatMessage(messages.removeTask, {title: task.title})}
-                                        title={intl.formatMessage(messages.removeTask, {title: task.title})}
-                                        data-testid='incident-task-remove'
-                                    >
-                                        <TrashCanOutlineIcon size={14}/>
-                                    </button>
+                                            onClick={() => onRemove(c, i)}
+                                            aria-label={intl.formatMessage(messages.removeTask, {title: task.title})}
+                                            title={intl.formatMessage(messages.removeTask, {title: task.title})}
+                                            data-testid='incident-task-remove'
+                                        >
+                                            <TrashCanOutlineIcon size={14}/>
+                                        </button>
+                                    </div>
+                                    <TaskDetails task={task} now={now}/>
                                 </li>
                             ))}
                         </ul>

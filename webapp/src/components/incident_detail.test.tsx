@@ -7,23 +7,12 @@ import {Provider} from 'react-redux';
 import {IntlProvider} from 'react-intl';
 import {combineReducers, legacy_createStore} from 'redux';
 import {incidentDelta, incidentsChanged, reducer} from '../reducer';
+import {detail as baseDetail, row, task} from '../test_utils';
 import type {Incident, IncidentDetail, TimelineItem} from '../types';
 import {RHS} from './rhs';
 
-const row: Incident = {
-    id: 'i1', name: 'Database down', status: 'active', commander_id: 'u1', channel_id: 'c1', is_private: true,
-    created_at: Date.now() - 65 * 60000, tasks_done: 1, tasks_total: 2, number: 1, reference: 'INC-00001',
-};
-
-function detail(over: Partial<IncidentDetail> = {}): IncidentDetail {
-    return {
-        ...row, team_id: 't1', reporter_id: 'u1', description: 'Primary is gone',
-        ended_at: null, timeline_events: 3, version: 3, update_due_at: Date.now() - 60000,
-        last_update: {author_id: 'u2', at: Date.now() - 3600000, message: 'Failing over'},
-        checklists: [{title: 'Triage', items: [{title: 'Page DBA', done: true, assignee_id: null}, {title: 'Fail over', done: false, assignee_id: null}]}],
-        ...over,
-    };
-}
+/** The shared fixture, with its status update overdue by a minute. */
+const detail = (over: Partial<IncidentDetail> = {}) => baseDetail({update_due_at: Date.now() - 60000, ...over});
 
 const timeline: TimelineItem[] = [
     {at: 1, kind: 'incident_created', actor_id: 'u1', subject_id: null, summary: ''},
@@ -105,6 +94,29 @@ describe('incident view', () => {
         expect(screen.getByTestId('incident-checklist-progress').textContent).toBe('1/2');
         const boxes = screen.getAllByTestId('incident-task-checkbox') as HTMLInputElement[];
         expect(boxes.map((b) => b.checked)).toEqual([true, false]);
+    });
+
+    it('shows a task\'s description, command and due time under it, overdue ones as alerts, none for a done task', async () => {
+        const hour = 3600000;
+        stubFetch({detail: () => detail({update_due_at: null, checklists: [{title: 'Triage', items: [
+            task('Page DBA', {description: 'Call the **on-call** DBA\nthen the backup', due_at: Date.now() - hour}),
+            task('Fail over', {command: '/failover start', due_at: Date.now() + hour}),
+            task('Tell support', {done: true, due_at: Date.now() - hour}),
+            task('Plain'),
+        ]}]})});
+        renderRHS();
+        await screen.findByTestId('incident-detail');
+        const tasks = screen.getAllByTestId('incident-task');
+        const details = tasks.map((t) => within(t).queryByTestId('incident-task-details'));
+        expect(details.map(Boolean)).toEqual([true, true, false, false]);
+        expect(within(tasks[0]).getByTestId('incident-task-description').textContent).toBe('Call the **on-call** DBA\nthen the backup');
+        const due = tasks.map((t) => within(t).queryByTestId('incident-task-due'));
+        expect(due[0]?.getAttribute('data-overdue')).toBe('true');
+        expect(due[0]?.textContent).toMatch(/^Overdue since /);
+        expect(due[1]?.getAttribute('data-overdue')).toBe('false');
+        expect(due[1]?.textContent).toMatch(/^Due /);
+        expect(within(tasks[1]).getByTestId('incident-task-command').textContent).toBe('/failover start');
+        expect(screen.getAllByRole('alert')).toEqual([due[0]]);
     });
 
     it('checks a task, shows the answer at once and records its version', async () => {

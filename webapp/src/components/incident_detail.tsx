@@ -132,6 +132,7 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
             )}
 
             <Checklists
+                now={now}
                 checklists={detail.checklists}
                 channelId={detail.channel_id}
                 disabled={busy}

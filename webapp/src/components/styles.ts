@@ -59,6 +59,7 @@ export const styles = {
     body: {margin: '4px 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere'} as CSSProperties,
     task: {display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, padding: '2px 0'} as CSSProperties,
     taskLabel: {display: 'flex', alignItems: 'center', gap: 8, cursor: 'pointer'} as CSSProperties,
+    taskDetails: {margin: '0 0 6px 24px', fontSize: 12} as CSSProperties,
     doneText: {textDecoration: 'line-through', color: subtle} as CSSProperties,
     event: {padding: '4px 0', borderBottom: `1px solid ${border}`} as CSSProperties,
     progress: {width: '100%', height: 6, accentColor: 'var(--online-indicator, #3db887)'} as CSSProperties,

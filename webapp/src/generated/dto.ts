@@ -5,7 +5,19 @@ export type Item = { id: string, name: string, status: "active" | "ended", comma
 
 export type List = { items: Array<Item>, total: number, };
 
-export type TaskDto = { title: string, done: boolean, assignee_id: string | null, };
+export type TaskDto = { title: string, 
+/**
+ * Markdown details from the playbook (empty: none).
+ */
+description: string, done: boolean, assignee_id: string | null, 
+/**
+ * The slash command members can run for it, if any.
+ */
+command: string | null, 
+/**
+ * When it should be done (ms), if the playbook gave it a due offset.
+ */
+due_at: number | null, };
 
 export type ChecklistDto = { title: string, items: Array<TaskDto>, };
 

@@ -399,7 +399,7 @@ export const tests = [
         },
     },
     {
-        name: 'playbook editor: create, a checklist of two tasks with a description and an assignee, save, reload',
+        name: 'playbook editor: two tasks with a description and an assignee, save, reload, then an incident shows them',
         async run(page, baseUrl, shot) {
             await openPage(page, baseUrl);
             const admin = await otherUser(page, baseUrl, 'admin');
@@ -461,6 +461,20 @@ export const tests = [
                 // The playbooks tab lists it.
                 await page.goto(routeUrl(baseUrl, `/${team.name}/${PLUGIN_ID}/incidents/playbooks`));
                 await view.locator(`[data-testid="playbook-item"][data-playbook-id="${id}"]`, {hasText: '1 checklist · 2 tasks'}).waitFor();
+
+                // An incident started from it shows the task's description (Markdown rendered by the host), its
+                // command and its assignee in the RHS.
+                const name = `From playbook ${Date.now() % 100000}`;
+                await admin.call('POST', `${API}/incidents`, {name, team_id: team.id, playbook_id: id});
+                await page.goto(baseUrl);
+                await page.locator('[data-testid="channel-link"]', {hasText: name}).click();
+                await page.locator(`[data-testid="channel-header-button"][data-plugin-id="${PLUGIN_ID}"]`).click();
+                const detail = page.locator(`[data-testid="rhs"][data-plugin-id="${PLUGIN_ID}"]`).getByTestId('incident-detail');
+                const failing = detail.locator('[data-testid="incident-task"]', {hasText: 'Fail over'});
+                await failing.getByTestId('incident-task-description').locator('strong', {hasText: 'replica'}).waitFor();
+                await failing.getByTestId('incident-task-command').filter({hasText: '/echo failing over'}).waitFor();
+                await failing.getByTestId('incident-task-assign').filter({hasText: '@bob'}).waitFor();
+                await shot('incident-from-playbook');
             } finally {
                 await admin.close();
             }
