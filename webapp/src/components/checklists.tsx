@@ -23,6 +23,8 @@ type Props = {
     onSet(checklist: number, item: number, done: boolean): void;
     onRemove(checklist: number, item: number): void;
     onAdd(checklist: number, title: string): void;
+    /** Runs a task's slash command in the incident channel as the user. */
+    onRun(command: string): void;
 };
 
 function AddTask({index, title, disabled, onAdd}: {index: number; title: string; disabled: boolean; onAdd: Props['onAdd']}) {
@@ -102,7 +104,7 @@ function Assignee({task, channelId, disabled, name, onPick}: {
 }
 
 /** The details under a task: nothing when it has none. */
-function TaskDetails({task, now}: {task: Task; now: number}) {
+function TaskDetails({task, now, disabled, onRun}: {task: Task; now: number; disabled: boolean; onRun: Props['onRun']}) {
     const intl = useIntl();
     // A done task's due time no longer matters.
     const due = task.done ? null : task.due_at ?? null;
@@ -116,7 +118,11 @@ function TaskDetails({task, now}: {task: Task; now: number}) {
             {task.description && <Markdown text={task.description} style={styles.meta} testid='incident-task-description'/>}
             {task.command && (
                 <div style={styles.meta}>
-                    {intl.formatMessage(messages.taskRuns)} <code data-testid='incident-task-command'>{task.command}</code>
+                    {intl.formatMessage(messages.taskRuns)} <code data-testid='incident-task-command'>{task.command}</code>{' '}
+                    <button type='button' style={styles.linkButton} disabled={disabled} onClick={() => task.command && onRun(task.command)}
+                        aria-label={intl.formatMessage(messages.runCommandLabel, {command: task.command})} data-testid='incident-task-run'>
+                        {intl.formatMessage(messages.runCommand)}
+                    </button>
                 </div>
             )}
             {due !== null && (
@@ -129,7 +135,7 @@ function TaskDetails({task, now}: {task: Task; now: number}) {
     );
 }
 
-export function Checklists({checklists, now, channelId, disabled, name, onAssign, onSet, onRemove, onAdd}: Props) {
+export function Checklists({checklists, now, channelId, disabled, name, onAssign, onSet, onRemove, onAdd, onRun}: Props) {
     const intl = useIntl();
     return (
         <section aria-label={intl.formatMessage(messages.checklists)} data-testid='incident-checklists'>
@@ -172,7 +178,7 @@ export function Checklists({checklists, now, channelId, disabled, name, onAssign
                                             <TrashCanOutlineIcon size={14}/>
                                         </button>
                                     </div>
-                                    <TaskDetails task={task} now={now}/>
+                                    <TaskDetails task={task} now={now} disabled={disabled} onRun={onRun}/>
                                 </li>
                             ))}
                         </ul>

@@ -119,6 +119,29 @@ describe('incident view', () => {
         expect(screen.getAllByRole('alert')).toEqual([due[0]]);
     });
 
+    it('runs a task\'s slash command in the incident channel and says so, or shows the refusal', async () => {
+        let refuse = false;
+        const fetchMock = stubFetch({
+            detail: () => detail({checklists: [{title: 'Triage', items: [task('Fail over', {command: '/failover start'})]}]}),
+            action: (url) => (url.endsWith('/api/v4/commands/execute') && refuse
+                ? json({message: 'Command with a trigger of \'failover\' not found.'}, 404) : json({})),
+        });
+        renderRHS();
+        const run = await screen.findByTestId('incident-task-run');
+        expect(run.getAttribute('aria-label')).toBe('Run /failover start in the incident channel');
+        await act(async () => {
+            fireEvent.click(run);
+        });
+        const call = calls(fetchMock, (u) => u.endsWith('/api/v4/commands/execute'))[0] as unknown as [string, RequestInit];
+        expect(JSON.parse(String(call[1].body))).toEqual({channel_id: 'c1', team_id: 't1', command: '/failover start'});
+        expect(screen.getByTestId('incident-detail').textContent).toContain('Ran /failover start.');
+        refuse = true;
+        await act(async () => {
+            fireEvent.click(run);
+        });
+        expect(screen.getByTestId('incident-action-error').textContent).toContain('not found');
+    });
+
     it('checks a task, shows the answer at once and records its version', async () => {
         const fetchMock = stubFetch({
             action: (url, body) => {

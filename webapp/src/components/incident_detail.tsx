@@ -141,6 +141,13 @@ export function IncidentDetail({incidentId, onBack}: {incidentId: string; onBack
                 onSet={(c, i, done) => run(() => client.setTask(id, c, i, done))}
                 onRemove={(c, i) => run(() => client.removeTask(id, c, i))}
                 onAdd={(c, title) => run(() => client.addTask(id, c, title))}
+                onRun={(command) => {
+                    setActionError('');
+                    client.executeCommand(detail.channel_id, detail.team_id, command).then(
+                        () => setNotice(intl.formatMessage(messages.ranCommand, {command})),
+                        (err: unknown) => setActionError(errorText(err)),
+                    );
+                }}
             />
 
             <section style={styles.section}>

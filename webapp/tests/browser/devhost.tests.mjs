@@ -423,7 +423,7 @@ export const tests = [
                     await checklist.getByTestId('playbook-add-task-input').fill(task);
                     await checklist.getByTestId('playbook-add-task').click();
                 }
-                await checklist.getByTestId('playbook-task-command').nth(1).fill('/echo failing over');
+                await checklist.getByTestId('playbook-task-command').nth(1).fill('/incident info');
                 const failOver = checklist.getByTestId('playbook-task').nth(1);
                 await failOver.getByTestId('playbook-task-description').fill('Promote the **replica**');
                 await failOver.getByTestId('playbook-task-assignees').getByTestId('picker-add').selectOption({label: '@bob'});
@@ -447,7 +447,7 @@ export const tests = [
                 const description = await again.getByTestId('playbook-task-description').nth(1).inputValue();
                 const chips = await again.getByTestId('playbook-task').nth(1).getByTestId('picker-chip').allTextContents();
                 const got = JSON.stringify([lists, titles, command, description, chips]);
-                if (got !== JSON.stringify([['Triage'], ['Page the DBA', 'Fail over'], '/echo failing over', 'Promote the **replica**', ['@bob']])) {
+                if (got !== JSON.stringify([['Triage'], ['Page the DBA', 'Fail over'], '/incident info', 'Promote the **replica**', ['@bob']])) {
                     throw new Error(`after a reload: ${got}`);
                 }
                 if (await again.getByTestId('playbook-title').inputValue() !== title) {
@@ -472,9 +472,13 @@ export const tests = [
                 const detail = page.locator(`[data-testid="rhs"][data-plugin-id="${PLUGIN_ID}"]`).getByTestId('incident-detail');
                 const failing = detail.locator('[data-testid="incident-task"]', {hasText: 'Fail over'});
                 await failing.getByTestId('incident-task-description').locator('strong', {hasText: 'replica'}).waitFor();
-                await failing.getByTestId('incident-task-command').filter({hasText: '/echo failing over'}).waitFor();
+                await failing.getByTestId('incident-task-command').filter({hasText: '/incident info'}).waitFor();
                 await failing.getByTestId('incident-task-assign').filter({hasText: '@bob'}).waitFor();
                 await shot('incident-from-playbook');
+                // "Run" runs the task's command in the incident channel: /incident info answers there.
+                await failing.getByTestId('incident-task-run').click();
+                await page.locator('[data-testid="ephemeral"]', {hasText: name}).filter({hasText: 'Commander'}).first().waitFor();
+                await detail.filter({hasText: 'Ran /incident info.'}).waitFor();
             } finally {
                 await admin.close();
             }
