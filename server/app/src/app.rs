@@ -49,6 +49,9 @@ pub struct App {
     pub(crate) private_incidents: std::sync::atomic::AtomicBool,
     /// Where webhooks go (`automation.rs`); unset: webhooks are dropped with a warning.
     pub(crate) outbox: OnceLock<Arc<dyn Outbox>>,
+    /// When this node sweeps the start journal again, because one of its starts left a note behind
+    /// (`recovery.rs`); a deadline like the incidents' own.
+    pub(crate) journal_sweep: std::sync::Mutex<Option<Timestamp>>,
 }
 
 impl std::fmt::Debug for App {
@@ -70,6 +73,7 @@ impl App {
             deadline_listener: OnceLock::new(),
             private_incidents: std::sync::atomic::AtomicBool::new(true),
             outbox: OnceLock::new(),
+            journal_sweep: std::sync::Mutex::new(None),
         }
     }
 

@@ -3,7 +3,9 @@
 //! entries older than [`START_TIMEOUT_MS`] whose record exists lost only their cleanup; the others had their channel
 //! created (or not) but never committed: the channel, found by the name the entry noted and recognised by the
 //! purpose the start gave it, is retired like any failed start, and index entries are removed. Idempotent, so
-//! several nodes sweeping at once do no harm.
+//! several nodes sweeping at once do no harm. A node whose own start left its note behind (the server's answer to
+//! CreateChannel was lost, or the compensation failed) does not wait for the next activation: the sweep becomes one
+//! of its scheduler's deadlines, [`START_TIMEOUT_MS`] after the failure.
 
 use incident_core::Timestamp;
 use incident_core::time::MINUTE_MS;
@@ -23,7 +25,48 @@ pub struct Recovered {
     pub cleared: usize,
 }
 
+/// How long a node waits before sweeping again after a sweep failed.
+const SWEEP_RETRY_MS: u64 = MINUTE_MS;
+
 impl App {
+    /// A start of this node failed at `now` and left its journal note: sweeps the journal once the note has timed out.
+    pub(crate) fn sweep_journal_later(&self, now: Timestamp) {
+        let at = now.saturating_add_ms(START_TIMEOUT_MS);
+        {
+            let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *due = Some(due.map_or(at, |d| d.min(at)));
+        }
+        self.deadlines_changed();
+    }
+
+    /// When this node sweeps the start journal next, if a start of its own left a note.
+    pub(crate) fn journal_sweep_due(&self) -> Option<Timestamp> {
+        *self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sweeps the journal if the sweep a failed start asked for is due at `now`; a failed sweep is tried again a
+    /// minute later.
+    pub(crate) async fn sweep_journal_if_due(&self, now: Timestamp) {
+        {
+            let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match *due {
+                Some(at) if at <= now => *due = None,
+                _ => return,
+            }
+        }
+        match self.recover_abandoned_starts(now).await {
+            Ok(r) => {
+                tracing::info!(retired = r.retired, cleared = r.cleared, "start journal swept after a failed start")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "sweeping the start journal failed; trying again in a minute");
+                let retry = now.saturating_add_ms(SWEEP_RETRY_MS);
+                let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                *due = Some(due.map_or(retry, |d| d.min(retry)));
+            }
+        }
+    }
+
     /// Sweeps the start journal at `now` (activation, after the rebuild).
     pub async fn recover_abandoned_starts(&self, now: Timestamp) -> Result<Recovered, AppError> {
         let mut done = Recovered::default();

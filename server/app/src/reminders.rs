@@ -36,14 +36,20 @@ impl App {
         }
     }
 
-    /// The earliest deadline (reminder or grant expiry) of any incident in the read model.
+    /// The earliest deadline: a reminder or grant expiry of any incident in the read model, or this node's sweep of
+    /// the start journal after a failed start.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        self.catalog().next_deadline()
+        let incidents = self.catalog().next_deadline();
+        match (incidents, self.journal_sweep_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Handles every incident due at `now`; returns how many this node claimed (and so carried out). Failures are
     /// logged; the deadline stays in the record and the scheduler comes back.
     pub async fn tick(&self, now: Timestamp) -> usize {
+        self.sweep_journal_if_due(now).await;
         let due = self.catalog().due(now);
         let mut claimed = 0;
         for id in due {

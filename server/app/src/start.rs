@@ -10,7 +10,8 @@
 //! If 4 or 5 fails, the channel is retired (renamed: the PluginAPI subset cannot archive), the index entries are
 //! removed, and the user is told so. If the node dies between 3 and 5, nothing runs that compensation: the journal
 //! entry outlives it, and the activation sweep (`recovery.rs`) retires the channel later. After 5 (or a
-//! compensation) the journal entry is removed.
+//! compensation) the journal entry is removed. When the node lives but the entry stays (CreateChannel's answer was
+//! lost, or the compensation failed), the node sweeps by itself once the entry has timed out.
 
 use incident_core::incident::Checklist;
 use incident_core::{
@@ -163,13 +164,17 @@ impl App {
         let decision = match start(params, ids, ctx.now) {
             Ok(d) => d,
             Err(e) => {
-                return Err(self.retire(&mut ticket, &req.team, (&id, &channel, &slug), None, e.to_string()).await);
+                return Err(self
+                    .retire(ctx, &mut ticket, &req.team, (&id, &channel, &slug), None, e.to_string())
+                    .await);
             }
         };
         let incident = decision.incident;
         if let Err(e) = self.commit(&incident).await {
             let reason = e.to_string();
-            return Err(self.retire(&mut ticket, &req.team, (&id, &channel, &slug), Some(&incident), reason).await);
+            return Err(self
+                .retire(ctx, &mut ticket, &req.team, (&id, &channel, &slug), Some(&incident), reason)
+                .await);
         }
         if let Err(e) = self.store.finish_start(&req.team, &incident.id, &mut ticket).await {
             // Harmless: the sweep finds the record and only removes the entry.
@@ -209,6 +214,7 @@ impl App {
                 Err(e @ ChatError::Unavailable(_)) => {
                     // The server may have made the channel before the answer was lost: the note stays, and the
                     // sweep retires such a channel (or only drops the note) once the start is surely dead.
+                    self.sweep_journal_later(ctx.now);
                     return Err(e.into());
                 }
                 Err(e) => {
@@ -269,9 +275,11 @@ impl App {
     }
 
     /// Compensates a start that failed after its channel was created, and says what happened. The journal entry
-    /// stays when the channel could not be retired, so the activation sweep tries again.
+    /// stays when the channel could not be retired, so a later sweep (this node's, or the next activation's) tries
+    /// again.
     async fn retire(
         &self,
+        ctx: &Ctx,
         ticket: &mut StartTicket,
         team: &TeamId,
         (id, channel, slug): (&IncidentId, &ChannelId, &str),
@@ -291,6 +299,7 @@ impl App {
             }
             Err(e) => {
                 tracing::error!(error = %e, %channel, "retiring the channel of a failed start failed");
+                self.sweep_journal_later(ctx.now);
                 AppError::StartFailed { reason, channel: None }
             }
         }

@@ -219,6 +219,8 @@ async fn a_start_left_half_done_is_undone_by_the_activation_sweep() {
     w.server.fail("retire_channel", false);
     let channel = w.channel("db");
     assert_eq!(journal(&w).len(), 1, "the journal remembers the start");
+    let due = incident_core::Timestamp(w.now + incident_app::START_TIMEOUT_MS as i64);
+    assert_eq!(w.app.next_deadline(), Some(due), "this node sweeps by itself once the start has timed out");
 
     // A sweep right away leaves it alone (the start might still be running on another node)…
     let now = incident_core::Timestamp(w.now);
@@ -246,10 +248,15 @@ async fn a_lost_create_channel_answer_leaves_the_start_to_the_sweep() {
     assert!(reply.starts_with("ERROR:"), "{reply}");
     w.server.fail("create_channel", false);
     assert_eq!(journal(&w).len(), 1, "the start is still noted");
+    // The node does not wait for the next activation: the sweep is a deadline of its scheduler, once the note has
+    // timed out. Before that a tick leaves the note alone.
     let later = incident_core::Timestamp(w.now + incident_app::START_TIMEOUT_MS as i64);
-    let r = w.app.recover_abandoned_starts(later).await.unwrap();
-    assert_eq!((r.retired, r.cleared), (0, 1), "no channel was made: only the note goes");
-    assert!(journal(&w).is_empty());
+    assert_eq!(w.app.next_deadline(), Some(later));
+    w.app.tick(incident_core::Timestamp(w.now + 1000)).await;
+    assert_eq!(journal(&w).len(), 1, "too early to sweep");
+    w.app.tick(later).await;
+    assert!(journal(&w).is_empty(), "no channel was made: only the note goes");
+    assert_eq!(w.app.next_deadline(), None, "swept once");
     assert_eq!(w.run("alice", "town-square", "/incident start DB").await, "Started **DB** (INC-00002) in ~db.");
     assert!(journal(&w).is_empty());
 }
