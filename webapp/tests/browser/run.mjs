@@ -19,6 +19,9 @@ const profile = mkdtempSync(join(tmpdir(), 'devhost-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
+    // The same language and time zone whatever the machine says, so texts and dates read the same on every run.
+    locale: 'en-US',
+    timezoneId: 'UTC',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync'],
 });
