@@ -3,6 +3,8 @@
 //! active incidents seeded straight into the KV store and the plugin restarted so its read model is rebuilt from
 //! them, then again after list and search requests over them.
 
+#[path = "common/plugin_pid.rs"]
+mod plugin_pid;
 #[path = "common/seed.rs"]
 mod seed;
 
@@ -11,6 +13,7 @@ use std::time::Duration;
 
 use devhost::{DevHost, DevHostConfig, PluginState};
 use incident_tests::report::write_section;
+use plugin_pid::plugin_pid;
 
 const INCIDENTS: u64 = 10_000;
 const TEAMS: u64 = 10;
@@ -31,15 +34,6 @@ fn field_kb(status: &str, name: &str) -> u64 {
 fn memory(pid: u32) -> Memory {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     Memory { rss_kb: field_kb(&status, "VmRSS:"), peak_kb: field_kb(&status, "VmHWM:") }
-}
-
-/// The plugin process of the host's only node, checked to be the plugin binary (the launcher `exec`s it).
-async fn plugin_pid(host: &DevHost) -> u32 {
-    let pid = host.node_pids().await[0].expect("the node runs a process");
-    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
-    let name = exe.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("plugin-linux-"), "pid {pid} is the plugin binary, not {}", exe.display());
-    pid
 }
 
 async fn settled(host: &DevHost) -> Memory {

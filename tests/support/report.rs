@@ -9,6 +9,25 @@ pub fn percentiles(samples: &mut [Duration]) -> (Duration, Duration, Duration) {
     (at(0.50), at(0.99), samples[samples.len() - 1])
 }
 
+/// Kernel clock ticks per second, the unit of `/proc/<pid>/stat`'s CPU times (`getconf CLK_TCK`; 100 on Linux).
+const CLOCK_TICKS_PER_SECOND: u64 = 100;
+
+/// CPU time (user + system, all threads) a process has used so far, from `/proc/<pid>/stat`; 10 ms resolution, so
+/// take it across many invocations.
+pub fn process_cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process's /proc/<pid>/stat");
+    cpu_of_stat(&stat).expect("utime and stime in /proc/<pid>/stat")
+}
+
+/// utime + stime of a `/proc/<pid>/stat` line. The command name (field 2) is in parentheses and may hold spaces, so
+/// fields are counted after its closing parenthesis: state is the first there, utime the 12th and stime the 13th.
+fn cpu_of_stat(stat: &str) -> Option<Duration> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 1000 / CLOCK_TICKS_PER_SECOND))
+}
+
 pub fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -61,4 +80,19 @@ pub fn write_section(name: &str, title: &str, command: &str, body: &str) {
         }
     }
     std::fs::write(&path, text).expect("writing BENCHMARKS.md");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cpu_of_stat;
+    use std::time::Duration;
+
+    #[test]
+    fn cpu_time_is_read_after_the_command_name() {
+        let line = "4242 (plugin linux) x) S 1 4242 4242 0 -1 4194560 900 0 0 0 123 45 0 0 20 0 9 0 100 0 0";
+        assert_eq!(cpu_of_stat(line), Some(Duration::from_millis(1680)));
+        assert_eq!(cpu_of_stat("4242 (cut"), None);
+        let own = std::fs::read_to_string("/proc/self/stat").unwrap();
+        assert!(cpu_of_stat(&own).is_some(), "{own}");
+    }
 }
