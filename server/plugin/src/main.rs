@@ -13,6 +13,11 @@ mod scheduler;
 mod ts_types;
 mod webhooks;
 
+/// In the bundle's static musl builds: dlmalloc instead of musl's allocator (see `Cargo.toml`).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
 fn main() -> std::process::ExitCode {
     mm::run(plugin::IncidentPlugin::new)
 }
