@@ -31,7 +31,11 @@ const SWEEP_RETRY_MS: u64 = MINUTE_MS;
 impl App {
     /// A start of this node failed at `now` and left its journal note: sweeps the journal once the note has timed out.
     pub(crate) fn sweep_journal_later(&self, now: Timestamp) {
-        let at = now.saturating_add_ms(START_TIMEOUT_MS);
+        self.sweep_journal_at(now.saturating_add_ms(START_TIMEOUT_MS));
+    }
+
+    /// Makes `at` this node's next journal sweep, unless one is due earlier, and wakes the scheduler.
+    fn sweep_journal_at(&self, at: Timestamp) {
         {
             let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             *due = Some(due.map_or(at, |d| d.min(at)));
@@ -60,9 +64,7 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "sweeping the start journal failed; trying again in a minute");
-                let retry = now.saturating_add_ms(SWEEP_RETRY_MS);
-                let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                *due = Some(due.map_or(retry, |d| d.min(retry)));
+                self.sweep_journal_at(now.saturating_add_ms(SWEEP_RETRY_MS));
             }
         }
     }

@@ -40,10 +40,7 @@ impl App {
     /// the start journal after a failed start.
     pub fn next_deadline(&self) -> Option<Timestamp> {
         let incidents = self.catalog().next_deadline();
-        match (incidents, self.journal_sweep_due()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [incidents, self.journal_sweep_due()].into_iter().flatten().min()
     }
 
     /// Handles every incident due at `now`; returns how many this node claimed (and so carried out). Failures are
