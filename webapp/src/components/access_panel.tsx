@@ -7,7 +7,7 @@ import AccountPlusOutlineIcon from '@mattermost/compass-icons/components/account
 import {ApiError, client} from '../client';
 import {messages} from '../i18n';
 import type {AccessPerson, MessageResult} from '../types';
-import {errorText} from './format';
+import {DATE_TIME, errorText} from './format';
 import {styles} from './styles';
 
 const MAX_MINUTES = 30 * 24 * 60;
@@ -65,7 +65,7 @@ function Person({person, disabled, onRevoke}: {person: AccessPerson; disabled: b
                     {!revoked && typeof person.expires_at === 'number' && (
                         <span data-testid='incident-access-until'>
                             {' · '}{intl.formatMessage(messages.accessUntil, {
-                                date: intl.formatDate(person.expires_at, {dateStyle: 'medium', timeStyle: 'short'}),
+                                date: intl.formatDate(person.expires_at, DATE_TIME),
                             })}
                         </span>
                     )}

@@ -7,7 +7,7 @@ import PlusIcon from '@mattermost/compass-icons/components/plus';
 import {client} from '../client';
 import {messages} from '../i18n';
 import type {Checklist, Task, UserSummary} from '../types';
-import {errorText} from './format';
+import {DATE_TIME, errorText} from './format';
 import {Markdown} from './markdown';
 import {styles} from './styles';
 
@@ -112,7 +112,7 @@ function TaskDetails({task, now, disabled, onRun}: {task: Task; now: number; dis
         return null;
     }
     const overdue = due !== null && due <= now;
-    const when = (at: number) => intl.formatDate(at, {dateStyle: 'medium', timeStyle: 'short'});
+    const when = (at: number) => intl.formatDate(at, DATE_TIME);
     return (
         <div style={styles.taskDetails} data-testid='incident-task-details'>
             {task.description && <Markdown text={task.description} style={styles.meta} testid='incident-task-description'/>}

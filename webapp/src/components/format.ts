@@ -17,3 +17,6 @@ export function formatDuration(ms: number): string {
 
 /** The message of an error as the user should read it. */
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** How the views show a moment (react-intl `formatDate` options): "Dec 7, 2026, 8:36 PM" in English. */
+export const DATE_TIME = {dateStyle: 'medium', timeStyle: 'short'} as const;

@@ -4,6 +4,7 @@ import React from 'react';
 import {useIntl} from 'react-intl';
 import {messages} from '../i18n';
 import type {Incident} from '../types';
+import {DATE_TIME} from './format';
 import {PrivateLock} from './incident_header';
 import {styles} from './styles';
 
@@ -27,7 +28,7 @@ export function IncidentItem({incident, onOpen, commanderName}: Props) {
                 {intl.formatMessage(messages.tasks, {done: incident.tasks_done, total: incident.tasks_total})}
                 {' · '}
                 {intl.formatMessage(messages.started, {
-                    date: intl.formatDate(incident.created_at, {dateStyle: 'medium', timeStyle: 'short'}),
+                    date: intl.formatDate(incident.created_at, DATE_TIME),
                 })}
             </div>
         </>

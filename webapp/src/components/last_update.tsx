@@ -3,6 +3,7 @@ import React, {type ReactNode} from 'react';
 import {useIntl} from 'react-intl';
 import {messages} from '../i18n';
 import type {IncidentDetail} from '../types';
+import {DATE_TIME} from './format';
 import {styles} from './styles';
 
 export function Commander({detail, name, children}: {detail: IncidentDetail; name(userId: string | null): string; children?: ReactNode}) {
@@ -25,7 +26,7 @@ export function LastUpdate({detail, now, name, children}: Props) {
     const intl = useIntl();
     const active = detail.status === 'active';
     const overdue = active && detail.update_due_at !== null && detail.update_due_at < now;
-    const when = (at: number) => intl.formatDate(at, {dateStyle: 'medium', timeStyle: 'short'});
+    const when = (at: number) => intl.formatDate(at, DATE_TIME);
     return (
         <section style={styles.section} data-testid='incident-last-update' data-overdue={overdue}>
             <div style={styles.sectionTitle}>{intl.formatMessage(messages.lastUpdate)}</div>
