@@ -2,7 +2,7 @@
 // slice: pick one of your active incidents in this team (the one of the post's channel preselected) and add the post
 // to its timeline (`POST /incidents/{id}/timeline {post_id}`); the server's answer or refusal shows in the modal.
 // Tab stays inside the modal, and Escape or Cancel gives focus back to where it was.
-import React, {useEffect, useRef, useState} from 'react';
+import React, {useLayoutEffect, useRef, useState} from 'react';
 import {useDispatch, useSelector} from 'react-redux';
 import {useIntl} from 'react-intl';
 import {client} from '../client';
@@ -31,7 +31,9 @@ function AddToTimelineModal({target}: {target: TimelineTarget}) {
     const trapTab = useFocusTrap(dialog);
     const selected = chosen || items?.find((i) => i.channel_id === target.channelId)?.id || items?.[0]?.id || '';
 
-    useEffect(() => {
+    // A layout effect: focus moves in the same commit that renders the control, so nothing (a user's key, a test's
+    // query) sees the new select while focus is still on the loading state's button.
+    useLayoutEffect(() => {
         dialog.current?.querySelector<HTMLElement>('select, button')?.focus();
     }, [items]);
 

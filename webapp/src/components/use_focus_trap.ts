@@ -1,6 +1,6 @@
 // Keeps keyboard focus inside a modal while it is open: Tab on the last control wraps to the first, Shift+Tab on the
 // first wraps to the last, and when the modal closes focus goes back to what had it before (the post menu's button).
-import {useEffect, type KeyboardEvent, type RefObject} from 'react';
+import {useLayoutEffect, type KeyboardEvent, type RefObject} from 'react';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -14,7 +14,8 @@ export function focusables(root: HTMLElement): HTMLElement[] {
  * focus when the modal opened gets it back when the modal unmounts.
  */
 export function useFocusTrap(ref: RefObject<HTMLElement | null>) {
-    useEffect(() => {
+    // A layout effect, declared before the modal's own initial-focus effect, so it sees the opener still focused.
+    useLayoutEffect(() => {
         const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
         return () => {
             if (before?.isConnected) {
