@@ -104,6 +104,30 @@ async fn review_exports_csv_and_stats_through_the_real_plugin() {
     assert_eq!(notes, expected.iter().map(String::as_str).collect::<Vec<_>>(), "every post, none twice");
     assert_eq!(export["transcript_truncated"], false);
 
+    // Past the cap the export keeps the newest MAX_TRANSCRIPT messages and says it cut the rest: one message more,
+    // dated before everything else, is the one left out.
+    let cap = incident_app::review::MAX_TRANSCRIPT;
+    let had = lines.len();
+    for n in 0..cap + 1 - had {
+        let post = devhost::store::Post {
+            channel_id: ch.clone(),
+            user_id: bob.clone(),
+            message: format!("Later {n}"),
+            create_at: 1_000 + i64::try_from(n).unwrap(),
+            ..Default::default()
+        };
+        host.store().create_post(post).unwrap();
+    }
+    let (_, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=json")).await;
+    let export: Value = serde_json::from_str(&body).unwrap();
+    let lines = export["transcript"].as_array().unwrap();
+    assert_eq!(lines.len(), cap);
+    assert_eq!(export["transcript_truncated"], true);
+    let said = |m: &str| lines.iter().any(|l| l["message"] == json!(m));
+    assert!(!said("Later 0") && said("Later 1") && said("Note 449"), "the oldest message is the one cut");
+    let (_, md, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export")).await;
+    assert!(md.contains(&format!("_Only the newest {cap} messages are included._")), "{}", &md[..md.len().min(2_000)]);
+
     let (status, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=pdf")).await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("`format` must be `markdown` or `json`, not `pdf`."), "{body}");

@@ -1,5 +1,6 @@
 //! The app's ports and the store's `Kv`, implemented over Mattermost's PluginAPI (`mm::Api`).
 
+use std::ops::ControlFlow;
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
@@ -63,8 +64,6 @@ impl Kv for MmKv {
 /// The post prop that tags a reminder with its incident and due time.
 const REMINDER_TAG: &str = "incident_reminder";
 
-/// Posts per page while a reminder take-over looks through a channel.
-const REMINDER_PAGE: i32 = 200;
 /// How long before its due time a reminder's post may be stamped: nodes' and the server's clocks differ.
 const CLOCK_SKEW_MS: i64 = 5 * 60_000;
 /// Most pages a take-over reads (10,000 posts since the due time) before it gives up looking and posts.
@@ -75,6 +74,20 @@ const REMINDER_MAX_PAGES: i32 = 50;
 fn reminder_tag(incident: &IncidentId, due: Timestamp) -> serde_json::Value {
     serde_json::Value::String(format!("{incident}:{}", due.millis()))
 }
+
+/// How a newest-first walk through a channel's posts ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Walked<B> {
+    /// The visitor stopped it with this answer.
+    Stopped(B),
+    /// It read the channel's oldest post.
+    End,
+    /// It read the most pages it was allowed to.
+    Capped,
+}
+
+/// Posts per page of a newest-first walk.
+const POSTS_PAGE: i32 = 200;
 
 /// Chat, people and events over the PluginAPI.
 pub struct MmPorts {
@@ -95,6 +108,30 @@ impl MmPorts {
 
     fn bot_id(&self) -> String {
         self.bot.get().cloned().unwrap_or_default()
+    }
+
+    /// Shows `visit` the channel's posts newest first, [`POSTS_PAGE`] a page, until it breaks, the channel ends or
+    /// `max_pages` pages were read.
+    async fn newest_first<B>(
+        &self,
+        channel: &ChannelId,
+        max_pages: Option<i32>,
+        mut visit: impl FnMut(&Post) -> ControlFlow<B> + Send,
+    ) -> Result<Walked<B>, ChatError> {
+        let mut page = 0;
+        while max_pages.is_none_or(|max| page < max) {
+            let list = self.api.get_posts_for_channel(channel.as_str(), page, POSTS_PAGE).await.map_err(chat_error)?;
+            for post in list.order.iter().filter_map(|id| list.posts.get(id)) {
+                if let ControlFlow::Break(answer) = visit(post) {
+                    return Ok(Walked::Stopped(answer));
+                }
+            }
+            if list.order.len() < POSTS_PAGE as usize {
+                return Ok(Walked::End);
+            }
+            page += 1;
+        }
+        Ok(Walked::Capped)
     }
 }
 
@@ -199,27 +236,33 @@ impl Chat for MmPorts {
         incident: &IncidentId,
         due: Timestamp,
     ) -> Result<bool, ChatError> {
-        // A claim is taken at or after the due time, so the claimant's post, if any, is newer than that: read pages
-        // newest first until one reaches back past it, however busy the channel was meanwhile.
+        // A claim is taken at or after the due time, so the claimant's post, if any, is newer than that: read
+        // newest first until a post reaches back past it, however busy the channel was meanwhile.
         let (bot, tag) = (self.bot_id(), reminder_tag(incident, due));
         let since = due.millis() - CLOCK_SKEW_MS;
-        for page in 0..REMINDER_MAX_PAGES {
-            let list =
-                self.api.get_posts_for_channel(channel.as_str(), page, REMINDER_PAGE).await.map_err(chat_error)?;
-            if list.posts.values().any(|p| p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag)) {
-                return Ok(true);
+        let walked = self
+            .newest_first(channel, Some(REMINDER_MAX_PAGES), |p| {
+                if p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag) {
+                    ControlFlow::Break(true)
+                } else if p.create_at < since {
+                    ControlFlow::Break(false)
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .await?;
+        Ok(match walked {
+            Walked::Stopped(found) => found,
+            Walked::End => false,
+            Walked::Capped => {
+                tracing::warn!(
+                    incident = %incident,
+                    pages = REMINDER_MAX_PAGES,
+                    "a reminder take-over stopped looking for the earlier post; if it was posted, it now shows twice"
+                );
+                false
             }
-            let full = list.posts.len() >= usize::try_from(REMINDER_PAGE).unwrap_or(usize::MAX);
-            if !full || list.posts.values().any(|p| p.create_at < since) {
-                return Ok(false);
-            }
-        }
-        tracing::warn!(
-            incident = %incident,
-            pages = REMINDER_MAX_PAGES,
-            "a reminder take-over stopped looking for the earlier post; if it was posted, it now shows twice"
-        );
-        Ok(false)
+        })
     }
 
     async fn post_access_question(
@@ -266,33 +309,27 @@ impl Chat for MmPorts {
     }
 
     async fn transcript(&self, channel: &ChannelId, limit: usize) -> Result<(Vec<TranscriptLine>, bool), ChatError> {
-        const PAGE: usize = 200;
         let mut newest_first = Vec::new();
-        let mut page = 0;
-        let truncated = 'pages: loop {
-            let list = self.api.get_posts_for_channel(channel.as_str(), page, PAGE as i32).await.map_err(chat_error)?;
-            for (n, id) in list.order.iter().enumerate() {
+        let walked = self
+            .newest_first(channel, None, |p| {
                 if newest_first.len() == limit {
-                    // Older posts exist: the rest of this page, or a next page after a full one.
-                    break 'pages n < list.order.len() || list.order.len() == PAGE;
+                    // One more post exists beyond the limit: the transcript is cut.
+                    return ControlFlow::Break(());
                 }
-                if let Some(p) = list.posts.get(id).filter(|p| p.delete_at == 0) {
+                if p.delete_at == 0 {
                     newest_first.push(TranscriptLine {
-                        at: incident_core::Timestamp(p.create_at),
+                        at: Timestamp(p.create_at),
                         author: UserId::try_from(p.user_id.clone()).ok(),
                         message: p.message.clone(),
                     });
                 }
-            }
-            if list.order.len() < PAGE {
-                break false;
-            }
-            page += 1;
-        };
+                ControlFlow::Continue(())
+            })
+            .await?;
         newest_first.reverse();
         // Oldest first by time even where pages overlap a post created meanwhile.
         newest_first.sort_by_key(|l| l.at);
-        Ok((newest_first, truncated))
+        Ok((newest_first, !matches!(walked, Walked::End)))
     }
 }
 
