@@ -110,6 +110,11 @@ impl MmPorts {
         self.bot.get().cloned().unwrap_or_default()
     }
 
+    /// A post of `text` in `channel` by the bot.
+    fn bot_post(&self, channel: &ChannelId, text: &str) -> Post {
+        Post { channel_id: channel.to_string(), user_id: self.bot_id(), message: text.to_owned(), ..Post::default() }
+    }
+
     /// Shows `visit` the channel's posts newest first, [`POSTS_PAGE`] a page, until it breaks, the channel ends or
     /// `max_pages` pages were read.
     async fn newest_first<B>(
@@ -202,12 +207,10 @@ impl Chat for MmPorts {
     }
 
     async fn post(&self, channel: &ChannelId, author: Option<&UserId>, text: &str) -> Result<(), ChatError> {
-        let post = Post {
-            channel_id: channel.to_string(),
-            user_id: author.map_or_else(|| self.bot_id(), |u| u.to_string()),
-            message: text.to_owned(),
-            ..Post::default()
-        };
+        let mut post = self.bot_post(channel, text);
+        if let Some(author) = author {
+            post.user_id = author.to_string();
+        }
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
@@ -220,13 +223,7 @@ impl Chat for MmPorts {
     ) -> Result<(), ChatError> {
         let mut props = crate::http::reminders::buttons(incident);
         props.insert(REMINDER_TAG.into(), reminder_tag(incident, due));
-        let post = Post {
-            channel_id: channel.to_string(),
-            user_id: self.bot_id(),
-            message: text.to_owned(),
-            props,
-            ..Post::default()
-        };
+        let post = Post { props, ..self.bot_post(channel, text) };
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
@@ -272,23 +269,13 @@ impl Chat for MmPorts {
         question: AccessQuestion,
         text: &str,
     ) -> Result<(), ChatError> {
-        let post = Post {
-            channel_id: channel.to_string(),
-            user_id: self.bot_id(),
-            message: text.to_owned(),
-            props: crate::http::access::question_buttons(incident, &question),
-            ..Post::default()
-        };
+        let post =
+            Post { props: crate::http::access::question_buttons(incident, &question), ..self.bot_post(channel, text) };
         self.api.create_post(post).await.map(|_| ()).map_err(chat_error)
     }
 
     async fn ephemeral(&self, user: &UserId, channel: &ChannelId, text: &str) -> Result<(), ChatError> {
-        let post = Post {
-            channel_id: channel.to_string(),
-            user_id: self.bot_id(),
-            message: text.to_owned(),
-            ..Post::default()
-        };
+        let post = self.bot_post(channel, text);
         self.api.send_ephemeral_post(user.as_str(), post).await.map(|_| ()).map_err(chat_error)
     }
 
