@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::Value;
 
 use super::directory::check_paging;
-use super::{Channel, ChannelMember, Post, Store, StoreError, StoreResult, props_from_sql};
+use super::{Channel, ChannelMember, Post, Store, StoreError, StoreResult, props_from_sql, qualified};
 use crate::ids::{new_id, now_ms};
 
 /// Mattermost's post message limit in runes.
@@ -168,7 +168,7 @@ impl Store {
     /// Channels of a team the user is a member of (archived ones included, as Mattermost lists them), by display name.
     pub fn channels_for_user(&self, team_id: &str, user_id: &str) -> StoreResult<Vec<Channel>> {
         let conn = self.lock();
-        let cols = CHANNEL_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = qualified(CHANNEL_COLS, "c");
         let mut stmt = conn.prepare(&format!(
             "SELECT {cols} FROM channels c JOIN channel_members m ON m.channel_id = c.id
              WHERE c.team_id = ?1 AND m.user_id = ?2 ORDER BY c.display_name"

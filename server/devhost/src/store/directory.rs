@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
-use super::{Command, Store, StoreError, StoreResult, Team, TeamMember, User};
+use super::{Command, Store, StoreError, StoreResult, Team, TeamMember, User, qualified};
 use crate::ids::{new_id, now_ms};
 
 const USER_COLS: &str = "id, username, email, first_name, last_name, nickname, roles, is_bot, bot_description, \
@@ -110,7 +110,7 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT {} FROM users u JOIN team_members m ON m.user_id = u.id
              WHERE m.team_id = ?1 AND m.delete_at = 0 AND (?2 = 0 OR u.delete_at = 0) ORDER BY u.is_bot, u.username",
-            USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            qualified(USER_COLS, "u")
         ))?;
         let users = stmt.query_map(params![team_id, active_only], user_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(users)
@@ -124,7 +124,7 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT {} FROM users u JOIN channel_members m ON m.user_id = u.id
              WHERE m.channel_id = ?1 AND u.delete_at = 0 ORDER BY u.username LIMIT ?2 OFFSET ?3",
-            USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            qualified(USER_COLS, "u")
         ))?;
         let offset = i64::from(page) * i64::from(per_page);
         let users = stmt.query_map(params![channel_id, per_page, offset], user_row)?.collect::<Result<Vec<_>, _>>()?;

@@ -301,6 +301,11 @@ impl Store {
     }
 }
 
+/// A `"a, b, c"` column list qualified by a table alias (`"t.a, t.b, t.c"`), for the SELECT of a join.
+fn qualified(cols: &str, alias: &str) -> String {
+    cols.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Parses a stored JSON props column (always an object).
 fn props_from_sql(text: &str) -> Map<String, Value> {
     match serde_json::from_str::<Value>(text) {
