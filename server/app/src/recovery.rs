@@ -37,22 +37,27 @@ impl App {
     /// Makes `at` this node's next journal sweep, unless one is due earlier, and wakes the scheduler.
     fn sweep_journal_at(&self, at: Timestamp) {
         {
-            let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut due = self.lock_journal_sweep();
             *due = Some(due.map_or(at, |d| d.min(at)));
         }
         self.deadlines_changed();
     }
 
+    /// The node's next journal sweep, locked (a panic elsewhere while holding it leaves a usable value).
+    fn lock_journal_sweep(&self) -> std::sync::MutexGuard<'_, Option<Timestamp>> {
+        self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// When this node sweeps the start journal next, if a start of its own left a note.
     pub(crate) fn journal_sweep_due(&self) -> Option<Timestamp> {
-        *self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self.lock_journal_sweep()
     }
 
     /// Sweeps the journal if the sweep a failed start asked for is due at `now`; a failed sweep is tried again a
     /// minute later.
     pub(crate) async fn sweep_journal_if_due(&self, now: Timestamp) {
         {
-            let mut due = self.journal_sweep.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut due = self.lock_journal_sweep();
             match *due {
                 Some(at) if at <= now => *due = None,
                 _ => return,

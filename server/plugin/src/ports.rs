@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use async_trait::async_trait;
 use incident_app::{AccessQuestion, ChannelInfo, Chat, ChatError, Events, NewChannel, People, Person, PostInfo};
 use incident_core::review::TranscriptLine;
+use incident_core::time::MINUTE_MS;
 use incident_core::{Audience, ChannelId, Delta, IncidentId, PostId, TeamId, Timestamp, UserId};
 use incident_store::{Expect, Kv, KvError};
 use mm::model::{Broadcast, Channel, ChannelType, ClusterEvent, KvSetOptions, Post};
@@ -65,7 +66,7 @@ impl Kv for MmKv {
 const REMINDER_TAG: &str = "incident_reminder";
 
 /// How long before its due time a reminder's post may be stamped: nodes' and the server's clocks differ.
-const CLOCK_SKEW_MS: i64 = 5 * 60_000;
+const CLOCK_SKEW_MS: u64 = 5 * MINUTE_MS;
 /// Most pages a take-over reads (10,000 posts since the due time) before it gives up looking and posts.
 const REMINDER_MAX_PAGES: i32 = 50;
 
@@ -236,7 +237,7 @@ impl Chat for MmPorts {
         // A claim is taken at or after the due time, so the claimant's post, if any, is newer than that: read
         // newest first until a post reaches back past it, however busy the channel was meanwhile.
         let (bot, tag) = (self.bot_id(), reminder_tag(incident, due));
-        let since = due.millis() - CLOCK_SKEW_MS;
+        let since = due.millis().saturating_sub_unsigned(CLOCK_SKEW_MS);
         let walked = self
             .newest_first(channel, Some(REMINDER_MAX_PAGES), |p| {
                 if p.user_id == bot && p.props.get(REMINDER_TAG) == Some(&tag) {
