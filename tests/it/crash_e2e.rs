@@ -13,6 +13,7 @@ use incident_tests::process::{scratch, stage_plugin_dir};
 use serde_json::{Value, json};
 
 use crate::devhost_e2e::wait_until;
+use crate::fresh_host::mm_post;
 
 const PLUGIN_ID: &str = "org.incidentcollab.incidents";
 
@@ -184,13 +185,7 @@ async fn a_reminder_whose_claimant_died_or_failed_is_posted_exactly_once() {
     let bob = host.user_id("bob").unwrap();
     host.store().add_channel_member(channel, &bob).unwrap();
     for n in 0..450 {
-        let post = devhost::store::Post {
-            channel_id: channel.to_string(),
-            user_id: bob.clone(),
-            message: format!("Cache node {n} drained"),
-            ..Default::default()
-        };
-        host.store().create_post(post).unwrap();
+        host.store().create_post(mm_post(channel, &bob, &format!("Cache node {n} drained"))).unwrap();
     }
     // Its lease runs out: a node takes it over, finds the post in the channel and only confirms.
     edit_reminder(&host, id, lease_over);

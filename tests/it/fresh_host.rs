@@ -1,4 +1,5 @@
-//! The end-to-end tests' common start: a dev host running the freshly built plugin, staged like the bundle.
+//! The end-to-end tests' common start: a dev host running the freshly built plugin, staged like the bundle, and the
+//! channel messages they seed its store with.
 
 use devhost::{DevHost, DevHostConfig, PluginState};
 use incident_tests::process::{scratch, stage_plugin_dir};
@@ -12,4 +13,14 @@ pub(crate) async fn host(name: &str) -> DevHost {
     let host = DevHost::start(config).await.expect("the dev host starts");
     assert_eq!(host.plugin_state().state, PluginState::Active, "{:?}", host.plugin_state());
     host
+}
+
+/// A message by `user` in `channel`, for seeding the dev host's store.
+pub(crate) fn mm_post(channel: &str, user: &str, message: &str) -> devhost::store::Post {
+    devhost::store::Post {
+        channel_id: channel.into(),
+        user_id: user.into(),
+        message: message.into(),
+        ..Default::default()
+    }
 }

@@ -2,7 +2,7 @@
 //! dev host's SQLite PluginAPI. start → checkadd/check → commander → update (dialog) → info → end (confirm) →
 //! restart → timeline → list, the REST API, bad input, privacy, and the read model surviving a plugin restart.
 
-use crate::fresh_host::host;
+use crate::fresh_host::{host, mm_post};
 use devhost::DevHost;
 use serde_json::{Value, json};
 
@@ -275,13 +275,4 @@ async fn bad_input_and_privacy_through_the_real_plugin() {
     .await;
     assert_eq!((status, started["name"].as_str()), (201, Some("Checkout is failing")), "{started}");
     host.stop().await;
-}
-
-fn mm_post(channel: &str, user: &str, message: &str) -> devhost::store::Post {
-    devhost::store::Post {
-        channel_id: channel.into(),
-        user_id: user.into(),
-        message: message.into(),
-        ..Default::default()
-    }
 }

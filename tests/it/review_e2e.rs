@@ -2,7 +2,7 @@
 //! channel messages is ended; its review numbers, Markdown and JSON exports (with the transcript read through the
 //! PluginAPI), the team CSV (never a private incident) and the stats answer as documented; bad input is refused.
 
-use crate::fresh_host::host;
+use crate::fresh_host::{host, mm_post};
 use devhost::DevHost;
 use serde_json::{Value, json};
 
@@ -32,13 +32,7 @@ async fn review_exports_csv_and_stats_through_the_real_plugin() {
     host.store().add_channel_member(&ch, &bob).unwrap();
     say("alice", ch.clone(), "/incident checkadd 1 Roll back".into()).await;
     say("alice", ch.clone(), "/incident check 1 1".into()).await;
-    let post = devhost::store::Post {
-        channel_id: ch.clone(),
-        user_id: bob.clone(),
-        message: "Rolled back the deploy. @channel FYI".into(),
-        ..Default::default()
-    };
-    host.store().create_post(post).unwrap();
+    host.store().create_post(mm_post(&ch, &bob, "Rolled back the deploy. @channel FYI")).unwrap();
     say("alice", ch.clone(), "/incident end".into()).await;
 
     let (status, body, _) = get(&host, "alice", &format!("/api/v0/incidents?channel_id={ch}")).await;
@@ -82,13 +76,7 @@ async fn review_exports_csv_and_stats_through_the_real_plugin() {
 
     // 450 more messages: the transcript pages through GetPostsForChannel (200 a page) and stays oldest first.
     for n in 0..450 {
-        let post = devhost::store::Post {
-            channel_id: ch.clone(),
-            user_id: bob.clone(),
-            message: format!("Note {n}"),
-            ..Default::default()
-        };
-        host.store().create_post(post).unwrap();
+        host.store().create_post(mm_post(&ch, &bob, &format!("Note {n}"))).unwrap();
     }
     let (_, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=json")).await;
     let export: Value = serde_json::from_str(&body).unwrap();
@@ -109,14 +97,10 @@ async fn review_exports_csv_and_stats_through_the_real_plugin() {
     let cap = incident_app::review::MAX_TRANSCRIPT;
     let had = lines.len();
     for n in 0..cap + 1 - had {
-        let post = devhost::store::Post {
-            channel_id: ch.clone(),
-            user_id: bob.clone(),
-            message: format!("Later {n}"),
-            create_at: 1_000 + i64::try_from(n).unwrap(),
-            ..Default::default()
-        };
-        host.store().create_post(post).unwrap();
+        let post = mm_post(&ch, &bob, &format!("Later {n}"));
+        host.store()
+            .create_post(devhost::store::Post { create_at: 1_000 + i64::try_from(n).unwrap(), ..post })
+            .unwrap();
     }
     let (_, body, _) = get(&host, "alice", &format!("/api/v0/incidents/{id}/export?format=json")).await;
     let export: Value = serde_json::from_str(&body).unwrap();

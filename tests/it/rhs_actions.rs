@@ -2,7 +2,7 @@
 //! host: tasks, commander, status, end (confirm) / restart, timeline, 404 for hidden incidents, and the small delta
 //! websocket event each change publishes.
 
-use crate::fresh_host::host;
+use crate::fresh_host::{host, mm_post};
 use devhost::DevHost;
 use serde_json::{Value, json};
 
@@ -146,12 +146,7 @@ async fn a_message_is_added_to_the_incident_timeline_from_the_post_menu() {
     let town = host.channel_id("town-square").unwrap();
     let post = host
         .store()
-        .create_post(devhost::store::Post {
-            channel_id: town.clone(),
-            user_id: host.user_id("bob").unwrap(),
-            message: "Consumers stopped at 09:12 @channel".into(),
-            ..Default::default()
-        })
+        .create_post(mm_post(&town, &host.user_id("bob").unwrap(), "Consumers stopped at 09:12 @channel"))
         .unwrap();
     let add = |user: &'static str, post: String| {
         let host = &host;
